@@ -1,0 +1,431 @@
+//! The command-line tree. Every flag and its documentation lives here; the
+//! rest of the program sees neutral requests (ops.rs), never clap.
+
+use std::time::Duration;
+
+use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+
+use crate::ops::parse_duration;
+
+const ABOUT: &str =
+    "One set of verbs for VM images on Alibaba Cloud ENS/ECS, AWS EC2 and Huawei Cloud IMS";
+
+const EXAMPLES: &str = "\
+Examples:
+  imgctl image create --provider ens --instance-id i-5rr1bnyrc4tswr8cq3w6y --name web-v1 --wait
+  imgctl image import --provider ens --url oss://tmp-hybrid/image-test --os-type linux \\
+                      --format qcow2 --architecture x86_64 --name base-2026
+  imgctl image modify --provider ecs --region cn-hangzhou --image-id m-bp18ygjuqnwhechc --status Deprecated
+  imgctl create --provider ec2 --instance-id i-1234567890abcdef0 --name web-v1 --no-reboot
+  imgctl config show --provider ec2
+
+Exit codes: `imgctl help exit-codes`.";
+
+fn provider_parser() -> PossibleValuesParser {
+    PossibleValuesParser::new([
+        PossibleValue::new("ens").help("Alibaba Cloud Edge Node Service"),
+        PossibleValue::new("ecs").help("Alibaba Cloud Elastic Compute Service"),
+        PossibleValue::new("ec2")
+            .alias("aws")
+            .help("AWS EC2 (alias: aws)"),
+        PossibleValue::new("ims")
+            .alias("huawei")
+            .help("Huawei Cloud IMS (alias: huawei)"),
+    ])
+}
+
+fn duration(s: &str) -> Result<Duration, String> {
+    parse_duration(s)
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "imgctl",
+    version,
+    about = ABOUT,
+    after_help = EXAMPLES,
+    disable_help_subcommand = true,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// One JSON object per operation (the default).
+    Json,
+    /// A key/value table for people.
+    Table,
+    /// Tab-separated values, for cut and read.
+    Text,
+}
+
+/// Flags accepted before or after the subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]
+    #[arg(long, global = true, value_name = "PROVIDER", value_parser = provider_parser(), hide_possible_values = true)]
+    pub provider: Option<String>,
+    /// Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud's own]
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// imgctl profile from config.toml (or, failing that, the cloud's own profile of that name). [env: IMGCTL_PROFILE]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The image service's endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]
+    #[arg(long, global = true, value_name = "URL")]
+    pub iam_endpoint_url: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+    /// JMESPath expression applied to the JSON result, e.g. image_id.
+    #[arg(long, global = true, value_name = "JMESPATH")]
+    pub query: Option<String>,
+    /// Add the provider's own response under "raw".
+    #[arg(long, global = true)]
+    pub raw: bool,
+    /// Log every HTTP exchange to stderr (credentials redacted).
+    #[arg(long, global = true)]
+    pub debug: bool,
+    /// Check without acting: EC2 and ECS use the cloud's DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// After create or import, wait until the image is usable (or failed).
+    #[arg(long, global = true)]
+    pub wait: bool,
+    /// Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = duration)]
+    pub wait_timeout: Option<Duration>,
+    /// Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = duration)]
+    pub poll_interval: Option<Duration>,
+    /// Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]
+    #[arg(long, global = true, value_name = "N")]
+    pub max_attempts: Option<u32>,
+    /// Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = duration)]
+    pub connect_timeout: Option<Duration>,
+    /// Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = duration)]
+    pub read_timeout: Option<Duration>,
+    /// Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]
+    #[arg(long, global = true, value_name = "MODE", value_parser = ["token", "aksk"])]
+    pub auth_mode: Option<String>,
+    /// Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]
+    #[arg(long, global = true, value_name = "VERSION", value_parser = ["v3", "v1"])]
+    pub signature_version: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, import, modify, describe and wait for images.
+    #[command(subcommand)]
+    Image(ImageCommand),
+    /// Shortcut for `imgctl image create`.
+    Create(CreateArgs),
+    /// Shortcut for `imgctl image import`.
+    Import(ImportArgs),
+    /// Shortcut for `imgctl image modify`.
+    Modify(ModifyArgs),
+    /// Shortcut for `imgctl image describe`.
+    Describe(DescribeArgs),
+    /// Shortcut for `imgctl image wait`.
+    Wait(WaitArgs),
+    /// Inspect the resolved configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script to stdout.
+    #[command(
+        after_help = "Example:\n  imgctl completion bash > ~/.local/share/bash-completion/completions/imgctl"
+    )]
+    Completion {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Help on a command or a topic (exit-codes).
+    #[command(after_help = "Examples:\n  imgctl help exit-codes\n  imgctl help image create")]
+    Help {
+        /// A command path (e.g. image create) or the topic exit-codes.
+        topic: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImageCommand {
+    /// Create an image from an instance (or a snapshot).
+    Create(CreateArgs),
+    /// Import an image file from object storage (oss://, s3://, obs://).
+    Import(ImportArgs),
+    /// Change an image's attributes.
+    Modify(ModifyArgs),
+    /// Show an image's current state.
+    Describe(DescribeArgs),
+    /// Wait until an image, an IMS job or an EC2 import task is done.
+    Wait(WaitArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print every resolved setting and where it came from (secrets masked).
+    #[command(after_help = "Example:\n  imgctl config show --provider ecs --profile prod")]
+    Show,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+Flags by provider (a flag the provider lacks is a usage error, exit 2):
+  ens  --name --instance-id --snapshot-id --with-data-disks --delete-instance-after-upload --target-oss-region
+  ecs  --name --instance-id --snapshot-id --block-device-mapping --description --tag --client-token
+       --family --platform --architecture --boot-mode
+  ec2  --name --instance-id --description --tag --snapshot-tag --no-reboot --block-device-mapping
+  ims  --name --instance-id --description --tag --data-image --min-ram --max-ram --enterprise-project-id
+
+Examples:
+  imgctl image create --provider ens --instance-id i-5rr1bnyrc4tswr8cq3w6y --name web-v1 --wait
+  imgctl create --provider ec2 --instance-id i-1234567890abcdef0 --name web-v1 --no-reboot \\
+      --block-device-mapping 'DeviceName=/dev/xvda,Ebs={VolumeSize=20,VolumeType=gp3}' --tag team=web
+  imgctl create --provider ims --region cn-north-4 --instance-id 877a2cda-ba63-4e1e-b95f-e67e48b6129a \\
+      --name ims_test --wait")]
+pub struct CreateArgs {
+    /// Name of the new image (each cloud's naming rules are checked before sending).
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    /// Source instance.
+    #[arg(long, value_name = "ID")]
+    pub instance_id: Option<String>,
+    /// Source snapshot (ens, ecs).
+    #[arg(long, value_name = "ID")]
+    pub snapshot_id: Option<String>,
+    /// Image description.
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Tag for the image, KEY=VALUE (repeatable).
+    #[arg(long = "tag", value_name = "KEY=VALUE")]
+    pub tags: Vec<String>,
+    /// Tag for the snapshots EC2 makes, KEY=VALUE (repeatable; ec2).
+    #[arg(long = "snapshot-tag", value_name = "KEY=VALUE")]
+    pub snapshot_tags: Vec<String>,
+    /// Do not reboot the instance before imaging (ec2; file-system integrity is then not guaranteed).
+    #[arg(long)]
+    pub no_reboot: bool,
+    /// Disk mapping (repeatable): DeviceName=/dev/xvda,Ebs={VolumeSize=20}, the AWS CLI's JSON, or device=..,size=..,type=..,snapshot-id=..,disk-type=.. (ec2, ecs).
+    #[arg(long = "block-device-mapping", value_name = "SPEC")]
+    pub block_device_mappings: Vec<String>,
+    /// Include the instance's data disks (ens).
+    #[arg(long)]
+    pub with_data_disks: bool,
+    /// Release the build instance once the image is uploaded (ens).
+    #[arg(long)]
+    pub delete_instance_after_upload: bool,
+    /// Region whose OSS stores the image (ens).
+    #[arg(long, value_name = "REGION")]
+    pub target_oss_region: Option<String>,
+    /// Data-disk image to make as well: name=NAME,volume=VOLUME_ID[,description=TEXT] (repeatable; ims).
+    #[arg(long = "data-image", value_name = "SPEC")]
+    pub data_images: Vec<String>,
+    /// Minimum memory in MB (ims).
+    #[arg(long, value_name = "MB")]
+    pub min_ram: Option<u32>,
+    /// Maximum memory in MB (ims).
+    #[arg(long, value_name = "MB")]
+    pub max_ram: Option<u32>,
+    /// Enterprise project (ims; 0 is the default project).
+    #[arg(long, value_name = "ID")]
+    pub enterprise_project_id: Option<String>,
+    /// Idempotency token, at most 64 ASCII characters (ecs; generated when absent and kept across retries).
+    #[arg(long, value_name = "TOKEN")]
+    pub client_token: Option<String>,
+    /// Image family (ecs).
+    #[arg(long, value_name = "NAME")]
+    pub family: Option<String>,
+    /// OS distribution, e.g. Ubuntu (ecs).
+    #[arg(long, value_name = "NAME")]
+    pub platform: Option<String>,
+    /// Architecture: i386, x86_64, arm64 (ecs).
+    #[arg(long, value_name = "ARCH")]
+    pub architecture: Option<String>,
+    /// Boot mode: BIOS or UEFI (ecs).
+    #[arg(long, value_name = "MODE")]
+    pub boot_mode: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+Flags by provider (a flag the provider lacks is a usage error, exit 2):
+  ens  --name --url --disk --oss-region --format --os-type --platform --os-version --architecture
+       --license-type --compute-type --target-oss-region
+  ecs  --name --url --disk --format --os-type --platform --architecture --boot-mode --license-type
+       --role-name --description --tag --client-token
+  ec2  --name --url --disk --format --platform --architecture --boot-mode --license-type --role-name
+       --description --tag --client-token
+  ims  --name --url --disk --os-type --os-version --architecture --boot-mode --min-disk --description
+       --tag --is-config --quick-import
+
+Examples:
+  imgctl image import --provider ens --url oss://tmp-hybrid/image-test --os-type linux \\
+      --format qcow2 --architecture x86_64 --name base-2026
+  imgctl import --provider ec2 --url s3://my-bucket/disk1.vmdk --format VMDK --wait
+  imgctl import --provider ims --region cn-north-4 --url obs://bucket/centos.qcow2 --min-disk 40 \\
+      --os-version 'CentOS 7.9 64bit' --name base")]
+pub struct ImportArgs {
+    /// Name of the new image (ec2: set as the Name tag of the import task).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// The image file: oss://BUCKET/OBJECT (ens, ecs), s3://BUCKET/KEY (ec2), obs://BUCKET/OBJECT (ims).
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// Extra disk file (repeatable).
+    #[arg(long = "disk", value_name = "URL")]
+    pub disks: Vec<String>,
+    /// Region of the OSS bucket (ens).
+    #[arg(long, value_name = "REGION")]
+    pub oss_region: Option<String>,
+    /// File format: ens qcow2; ecs RAW, VHD, QCOW2, VMDK; ec2 OVA, VHD, VHDX, VMDK, RAW.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// OS type: linux or windows (ens, ecs); Linux, Windows or Other (ims).
+    #[arg(long, value_name = "TYPE")]
+    pub os_type: Option<String>,
+    /// OS distribution, e.g. centos (ens), Ubuntu (ecs), Linux or Windows (ec2).
+    #[arg(long, value_name = "NAME")]
+    pub platform: Option<String>,
+    /// OS version, e.g. 6.8 (ens) or "CentOS 7.9 64bit" (ims).
+    #[arg(long, value_name = "VERSION")]
+    pub os_version: Option<String>,
+    /// Architecture, e.g. x86_64 (ens, ecs, ec2) or x86/arm (ims).
+    #[arg(long, value_name = "ARCH")]
+    pub architecture: Option<String>,
+    /// Boot mode: BIOS/UEFI (ecs), legacy-bios/uefi (ec2), bios/uefi (ims).
+    #[arg(long, value_name = "MODE")]
+    pub boot_mode: Option<String>,
+    /// License type, e.g. BYOL.
+    #[arg(long, value_name = "TYPE")]
+    pub license_type: Option<String>,
+    /// ENS compute type. [default for ens: ens_vm]
+    #[arg(long, value_name = "TYPE")]
+    pub compute_type: Option<String>,
+    /// Region where ENS stores the image (ens).
+    #[arg(long, value_name = "REGION")]
+    pub target_oss_region: Option<String>,
+    /// Minimum system disk in GB (ims; 40-1024).
+    #[arg(long, value_name = "GB")]
+    pub min_disk: Option<u32>,
+    /// RAM role that lets the cloud read the bucket (ecs, ec2; ec2 default vmimport).
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// Image description.
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Tag, KEY=VALUE (repeatable).
+    #[arg(long = "tag", value_name = "KEY=VALUE")]
+    pub tags: Vec<String>,
+    /// Idempotency token (ecs, ec2; generated when absent and kept across retries).
+    #[arg(long, value_name = "TOKEN")]
+    pub client_token: Option<String>,
+    /// Let IMS configure drivers in the image (ims).
+    #[arg(long)]
+    pub is_config: bool,
+    /// Use the quick-import path for ZVHD2 and RAW files (ims; needs --os-version).
+    #[arg(long)]
+    pub quick_import: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+Flags by provider (a flag the provider lacks is a usage error, exit 2):
+  ens  --image-id --name (ENS can only rename)
+  ecs  --image-id --name --description --status --family --boot-mode --license-type --nvme-support
+       --imds-support
+  ec2  --image-id --description --imds-support --launch-permission-add --launch-permission-remove
+       --make-public --make-private
+  ims  --image-id --name --description --boot-mode --min-ram --max-ram
+
+Examples:
+  imgctl image modify --provider ecs --region cn-hangzhou --image-id m-bp18ygjuqnwhechc --status Deprecated
+  imgctl modify --provider ec2 --image-id ami-0abc --launch-permission-add 123456789012
+  imgctl modify --provider ims --image-id 33ad552d-1149-471c-8575-f1d02b9f3d1d --name renamed")]
+pub struct ModifyArgs {
+    /// The image to change.
+    #[arg(long, value_name = "ID")]
+    pub image_id: String,
+    /// New name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// New description.
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Deprecated or Available (ecs). Deprecating the only available image of a family stops instances being created from that family.
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+    /// Image family (ecs).
+    #[arg(long, value_name = "NAME")]
+    pub family: Option<String>,
+    /// Boot mode: BIOS, UEFI, UEFI-Preferred (ecs); bios, uefi (ims).
+    #[arg(long, value_name = "MODE")]
+    pub boot_mode: Option<String>,
+    /// License type: BYOL (ecs).
+    #[arg(long, value_name = "TYPE")]
+    pub license_type: Option<String>,
+    /// NVMe support: supported or unsupported (ecs).
+    #[arg(long, value_name = "VALUE")]
+    pub nvme_support: Option<String>,
+    /// Metadata access: v1 or v2 (ecs); v2.0 (ec2). IRREVERSIBLE: once v2, an image never goes back to v1.
+    #[arg(long, value_name = "VALUE")]
+    pub imds_support: Option<String>,
+    /// Grant launch permission to an AWS account id (repeatable; ec2).
+    #[arg(long = "launch-permission-add", value_name = "ACCOUNT")]
+    pub launch_permission_add: Vec<String>,
+    /// Revoke launch permission from an AWS account id (repeatable; ec2).
+    #[arg(long = "launch-permission-remove", value_name = "ACCOUNT")]
+    pub launch_permission_remove: Vec<String>,
+    /// Make the AMI public (launch permission group all; ec2).
+    #[arg(long)]
+    pub make_public: bool,
+    /// Make the AMI private again (ec2).
+    #[arg(long)]
+    pub make_private: bool,
+    /// Minimum memory in MB (ims).
+    #[arg(long, value_name = "MB")]
+    pub min_ram: Option<u32>,
+    /// Maximum memory in MB (ims).
+    #[arg(long, value_name = "MB")]
+    pub max_ram: Option<u32>,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Example:\n  imgctl image describe --provider ens --image-id m-5xxgg")]
+pub struct DescribeArgs {
+    /// The image to show.
+    #[arg(long, value_name = "ID")]
+    pub image_id: String,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("target").required(true).args(["image_id", "job_id", "task_id"])))]
+#[command(after_help = "\
+Exit status: 0 when done, 6 on --wait-timeout (ids printed), 7 when the image or job failed.
+
+Examples:
+  imgctl image wait --provider ens --image-id m-5xxgg --wait-timeout 2h
+  imgctl wait --provider ims --job-id ff8080814dbd65d7014dbe0d84db0013
+  imgctl wait --provider ec2 --task-id import-ami-0123456789abcdef0")]
+pub struct WaitArgs {
+    /// Wait until this image is available.
+    #[arg(long, value_name = "ID")]
+    pub image_id: Option<String>,
+    /// Follow this IMS job to its image (ims).
+    #[arg(long, value_name = "ID")]
+    pub job_id: Option<String>,
+    /// Follow this EC2 import task to its image (ec2).
+    #[arg(long, value_name = "ID")]
+    pub task_id: Option<String>,
+}

@@ -1,0 +1,195 @@
+//! One error type for the whole program; it decides the exit code.
+
+use std::fmt;
+
+use crate::backend::Provider;
+
+/// Exit codes, as documented in the README and `imgctl help exit-codes`.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const PROVIDER: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const CONFIG: u8 = 3;
+    pub const AUTH: u8 = 4;
+    pub const NETWORK: u8 = 5;
+    pub const WAIT_TIMEOUT: u8 = 6;
+    pub const FAILED_STATE: u8 = 7;
+    pub const INTERRUPTED: u8 = 130;
+}
+
+/// What a provider said when it refused a request. Everything the cloud
+/// gave us to trace the failure is kept.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderError {
+    pub provider: Option<Provider>,
+    pub code: String,
+    pub message: String,
+    pub http_status: u16,
+    pub request_id: Option<String>,
+    /// A link the cloud gives for troubleshooting (Alibaba's `Recommend`).
+    pub recommend: Option<String>,
+    /// Our own advice, when we know what usually fixes this code.
+    pub hint: Option<String>,
+    pub kind: ErrorKind,
+}
+
+/// How a provider error is treated: it picks the exit code and tells the
+/// retry loop whether another attempt is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorKind {
+    #[default]
+    Refused,
+    Auth,
+    NotFound,
+    /// The request was not processed (throttling, "service unavailable"):
+    /// safe to send again even for a create.
+    Throttled,
+    /// A server-side failure after which the request may or may not have
+    /// taken effect.
+    Server,
+}
+
+#[derive(Debug)]
+pub enum Error {
+    /// Bad flags or values; nothing was sent.
+    Usage(String),
+    /// Missing or unreadable configuration or credentials.
+    Config(String),
+    Provider(Box<ProviderError>),
+    /// The network failed, or retries ran out on a retryable answer.
+    Network {
+        message: String,
+        attempts: u32,
+    },
+    /// The answer could not be understood (HTML from a proxy, truncated
+    /// body). The request may have taken effect.
+    BadResponse {
+        message: String,
+        http_status: u16,
+        request_id: Option<String>,
+    },
+    WaitTimeout(String),
+    /// The operation reached a failed terminal state.
+    Failed(String),
+    Interrupted,
+    /// Local I/O (config files, token cache).
+    Io(String),
+}
+
+impl Error {
+    pub fn usage(msg: impl Into<String>) -> Self {
+        Error::Usage(msg.into())
+    }
+
+    pub fn config(msg: impl Into<String>) -> Self {
+        Error::Config(msg.into())
+    }
+
+    pub fn bad_response(msg: impl Into<String>, http_status: u16) -> Self {
+        Error::BadResponse {
+            message: msg.into(),
+            http_status,
+            request_id: None,
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) => exit::USAGE,
+            Error::Config(_) => exit::CONFIG,
+            Error::Provider(p) => match p.kind {
+                ErrorKind::Auth => exit::AUTH,
+                ErrorKind::Throttled => exit::NETWORK,
+                _ => exit::PROVIDER,
+            },
+            Error::Network { .. } => exit::NETWORK,
+            Error::BadResponse { .. } => exit::PROVIDER,
+            Error::WaitTimeout(_) => exit::WAIT_TIMEOUT,
+            Error::Failed(_) => exit::FAILED_STATE,
+            Error::Interrupted => exit::INTERRUPTED,
+            Error::Io(_) => exit::CONFIG,
+        }
+    }
+}
+
+impl From<ProviderError> for Error {
+    fn from(p: ProviderError) -> Self {
+        Error::Provider(Box::new(p))
+    }
+}
+
+impl fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let who = self.provider.map(|p| p.as_str()).unwrap_or("provider");
+        write!(f, "{who} refused the request: {}", self.code)?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        if self.http_status != 0 {
+            write!(f, "\n  HTTP status: {}", self.http_status)?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, "\n  request id: {id}")?;
+        }
+        if let Some(r) = &self.recommend {
+            write!(f, "\n  troubleshoot: {r}")?;
+        }
+        if let Some(h) = &self.hint {
+            write!(f, "\n  hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(m) => write!(f, "{m}"),
+            Error::Config(m) => write!(f, "configuration: {m}"),
+            Error::Provider(p) => write!(f, "{p}"),
+            Error::Network { message, attempts } => {
+                write!(f, "network: {message}")?;
+                if *attempts > 1 {
+                    write!(f, " (after {attempts} attempts)")?;
+                }
+                Ok(())
+            }
+            Error::BadResponse {
+                message,
+                http_status,
+                request_id,
+            } => {
+                write!(f, "unexpected response: {message}")?;
+                if *http_status != 0 {
+                    write!(f, "\n  HTTP status: {http_status}")?;
+                }
+                if let Some(id) = request_id {
+                    write!(f, "\n  request id: {id}")?;
+                }
+                Ok(())
+            }
+            Error::WaitTimeout(m) => write!(f, "timed out waiting: {m}"),
+            Error::Failed(m) => write!(f, "operation failed: {m}"),
+            Error::Interrupted => write!(f, "interrupted"),
+            Error::Io(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The text of `imgctl help exit-codes`.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes of imgctl:
+  0    success (a server-side dry run that would have succeeded counts as success)
+  1    the provider refused the request (not retryable), or its answer could not be understood
+  2    usage or validation error: nothing was sent
+  3    configuration error or missing credentials
+  4    authentication failed or permission denied
+  5    network failure or throttling, retries exhausted (trying again later may help)
+  6    --wait timed out: the operation may still be running; its ids are printed on stdout
+  7    the operation reached a failed state (e.g. ENS Pack_failed, EC2 failed, IMS job FAIL)
+  130  interrupted (Ctrl-C)
+";

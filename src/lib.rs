@@ -1,0 +1,16 @@
+//! imgctl: one command-line client for the life cycle of VM images on
+//! Alibaba Cloud ENS and ECS, AWS EC2 and Huawei Cloud IMS.
+
+pub mod backend;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod ops;
+pub mod output;
+pub mod run;
+pub mod secret;
+pub mod sign;
+pub mod transport;
+pub mod wait;
+
+pub use run::main_entry;

@@ -1,0 +1,982 @@
+//! Provider-neutral requests and outcomes, and every validation rule in one
+//! place. The CLI builds these from argv; backends turn them into HTTP.
+//! Nothing here knows clap or any wire format.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::backend::Provider;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+/// One entry of `--block-device-mapping`: the union of EC2's
+/// BlockDeviceMapping and ECS's DiskDeviceMapping; each backend takes the
+/// fields its cloud has and refuses the rest.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlockDevice {
+    pub device_name: Option<String>,
+    pub virtual_name: Option<String>,
+    pub no_device: bool,
+    pub snapshot_id: Option<String>,
+    pub volume_size: Option<u64>,
+    pub volume_type: Option<String>,
+    pub iops: Option<u64>,
+    pub throughput: Option<u64>,
+    pub kms_key_id: Option<String>,
+    pub encrypted: Option<bool>,
+    pub delete_on_termination: Option<bool>,
+    /// ECS only: `system` or `data`.
+    pub disk_type: Option<String>,
+}
+
+/// `--data-image name=..,volume=..[,description=..]` (IMS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataImage {
+    pub name: String,
+    pub volume_id: String,
+    pub description: Option<String>,
+}
+
+/// An object in a cloud's object store: `oss://`, `s3://` or `obs://`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectUrl {
+    pub scheme: String,
+    pub bucket: String,
+    pub key: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CreateImage {
+    pub name: String,
+    pub instance_id: Option<String>,
+    pub snapshot_id: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<Tag>,
+    pub snapshot_tags: Vec<Tag>,
+    pub no_reboot: bool,
+    pub block_devices: Vec<BlockDevice>,
+    pub with_data_disks: bool,
+    pub delete_instance_after_upload: bool,
+    pub target_oss_region: Option<String>,
+    pub data_images: Vec<DataImage>,
+    pub min_ram: Option<u32>,
+    pub max_ram: Option<u32>,
+    pub enterprise_project_id: Option<String>,
+    pub client_token: Option<String>,
+    pub family: Option<String>,
+    pub platform: Option<String>,
+    pub architecture: Option<String>,
+    pub boot_mode: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportImage {
+    pub name: Option<String>,
+    pub url: Option<ObjectUrl>,
+    pub disks: Vec<ObjectUrl>,
+    pub oss_region: Option<String>,
+    pub format: Option<String>,
+    pub os_type: Option<String>,
+    pub platform: Option<String>,
+    pub os_version: Option<String>,
+    pub architecture: Option<String>,
+    pub boot_mode: Option<String>,
+    pub license_type: Option<String>,
+    pub compute_type: Option<String>,
+    pub target_oss_region: Option<String>,
+    pub min_disk: Option<u32>,
+    pub role_name: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<Tag>,
+    pub client_token: Option<String>,
+    /// IMS: let the cloud configure drivers in the image.
+    pub is_config: bool,
+    /// IMS: the quick-import path (ZVHD2 and RAW files).
+    pub quick_import: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ModifyImage {
+    pub image_id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub status: Option<String>,
+    pub family: Option<String>,
+    pub boot_mode: Option<String>,
+    pub license_type: Option<String>,
+    pub nvme_support: Option<String>,
+    pub imds_support: Option<String>,
+    pub launch_permission_add: Vec<String>,
+    pub launch_permission_remove: Vec<String>,
+    pub make_public: bool,
+    pub make_private: bool,
+    pub min_ram: Option<u32>,
+    pub max_ram: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DescribeImage {
+    pub image_id: String,
+}
+
+/// What `wait` follows: an image, an IMS job, or an EC2 import task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitTarget {
+    Image(String),
+    Job(String),
+    Task(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct WaitFor {
+    pub target: WaitTarget,
+    pub timeout: Duration,
+    pub interval: Duration,
+}
+
+/// The neutral result of one operation; it becomes the one JSON object on
+/// stdout. Field order is the documented order.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Outcome {
+    pub provider: &'static str,
+    pub operation: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
+    /// The provider's own response, with `--raw`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw: Option<Value>,
+}
+
+/// One observation of a waited-for thing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PollState {
+    /// Still on its way; `status` is the cloud's own word.
+    Pending {
+        status: String,
+        progress: Option<u8>,
+    },
+    /// Usable. For a job or task, `image_id` is what it produced.
+    Done {
+        image_id: Option<String>,
+        status: String,
+    },
+    Failed {
+        status: String,
+        message: String,
+    },
+    /// The cloud does not know the id (yet): right after a create this is
+    /// eventual consistency, not failure.
+    NotFound,
+}
+
+// ---------------------------------------------------------------------------
+// Parsing of flag values (pure; errors are usage errors).
+
+pub fn parse_tag(s: &str) -> Result<Tag> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| Error::usage(format!("invalid tag '{s}': expected KEY=VALUE")))?;
+    if k.is_empty() {
+        return Err(Error::usage(format!("invalid tag '{s}': the key is empty")));
+    }
+    Ok(Tag {
+        key: k.to_string(),
+        value: v.to_string(),
+    })
+}
+
+pub fn parse_object_url(s: &str) -> Result<ObjectUrl> {
+    let (scheme, rest) = s.split_once("://").ok_or_else(|| {
+        Error::usage(format!(
+            "invalid URL '{s}': expected oss://BUCKET/OBJECT, s3://BUCKET/KEY or obs://BUCKET/OBJECT"
+        ))
+    })?;
+    let scheme = scheme.to_ascii_lowercase();
+    if !matches!(scheme.as_str(), "oss" | "s3" | "obs") {
+        return Err(Error::usage(format!(
+            "invalid URL '{s}': the scheme must be oss, s3 or obs"
+        )));
+    }
+    let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+    if bucket.is_empty() || key.is_empty() {
+        return Err(Error::usage(format!(
+            "invalid URL '{s}': both a bucket and an object key are needed"
+        )));
+    }
+    Ok(ObjectUrl {
+        scheme,
+        bucket: bucket.to_string(),
+        key: key.to_string(),
+    })
+}
+
+/// `30s`, `5m`, `1h30m`, `250ms`, or a bare number of seconds.
+pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("empty duration".into());
+    }
+    if let Ok(secs) = s.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return Err(format!(
+                "invalid duration '{s}': expected e.g. 30s, 5m, 1h30m"
+            ));
+        }
+        let n: u64 = rest[..digits]
+            .parse()
+            .map_err(|_| format!("invalid duration '{s}'"))?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let unit = &rest[..unit_len];
+        rest = &rest[unit_len..];
+        let d = match unit {
+            "ms" => Duration::from_millis(n),
+            "s" => Duration::from_secs(n),
+            "m" => Duration::from_secs(n.saturating_mul(60)),
+            "h" => Duration::from_secs(n.saturating_mul(3600)),
+            _ => {
+                return Err(format!(
+                    "invalid duration '{s}': unknown unit '{unit}' (use ms, s, m or h)"
+                ));
+            }
+        };
+        total = total.saturating_add(d);
+    }
+    Ok(total)
+}
+
+pub fn parse_data_image(s: &str) -> Result<DataImage> {
+    let mut name = None;
+    let mut volume = None;
+    let mut description = None;
+    for part in s.split(',') {
+        let (k, v) = part.split_once('=').ok_or_else(|| {
+            Error::usage(format!(
+                "invalid --data-image '{s}': expected name=NAME,volume=VOLUME_ID[,description=TEXT]"
+            ))
+        })?;
+        match k.trim() {
+            "name" => name = Some(v.to_string()),
+            "volume" | "volume_id" | "volume-id" => volume = Some(v.to_string()),
+            "description" => description = Some(v.to_string()),
+            other => {
+                return Err(Error::usage(format!(
+                    "invalid --data-image '{s}': unknown key '{other}' (name, volume, description)"
+                )));
+            }
+        }
+    }
+    match (name, volume) {
+        (Some(name), Some(volume_id)) => Ok(DataImage {
+            name,
+            volume_id,
+            description,
+        }),
+        _ => Err(Error::usage(format!(
+            "invalid --data-image '{s}': both name= and volume= are required"
+        ))),
+    }
+}
+
+/// `--block-device-mapping`: the AWS CLI's JSON (an object or a list), the
+/// AWS CLI shorthand (`DeviceName=/dev/xvda,Ebs={VolumeSize=20}`), or our
+/// compact form (`device=/dev/xvda,size=20,type=gp3`).
+pub fn parse_block_devices(s: &str) -> Result<Vec<BlockDevice>> {
+    let t = s.trim();
+    if t.starts_with('[') || t.starts_with('{') {
+        let v: Value = serde_json::from_str(t)
+            .map_err(|e| Error::usage(format!("invalid --block-device-mapping JSON: {e}")))?;
+        let items = match v {
+            Value::Array(a) => a,
+            o @ Value::Object(_) => vec![o],
+            _ => {
+                return Err(Error::usage(
+                    "invalid --block-device-mapping JSON: expected an object or a list of objects",
+                ));
+            }
+        };
+        return items.iter().map(block_device_from_json).collect();
+    }
+    let mut bd = BlockDevice::default();
+    for (k, v) in split_shorthand(t)? {
+        if k == "Ebs" {
+            let inner = v
+                .strip_prefix('{')
+                .and_then(|x| x.strip_suffix('}'))
+                .ok_or_else(|| {
+                    Error::usage("invalid --block-device-mapping: Ebs={...} expected")
+                })?;
+            for (ik, iv) in split_shorthand(inner)? {
+                set_block_field(&mut bd, &ik, &iv)?;
+            }
+        } else {
+            set_block_field(&mut bd, &k, &v)?;
+        }
+    }
+    Ok(vec![bd])
+}
+
+/// Splits `a=1,b={x=1,y=2},c=3` at top-level commas.
+fn split_shorthand(s: &str) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let bytes = s.as_bytes();
+    let mut push = |part: &str| -> Result<()> {
+        if part.trim().is_empty() {
+            return Ok(());
+        }
+        let (k, v) = part.split_once('=').ok_or_else(|| {
+            Error::usage(format!(
+                "invalid --block-device-mapping '{s}': '{part}' is not KEY=VALUE"
+            ))
+        })?;
+        out.push((k.trim().to_string(), v.trim().to_string()));
+        Ok(())
+    };
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => depth -= 1,
+            b',' if depth == 0 => {
+                push(&s[start..i])?;
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return Err(Error::usage(format!(
+            "invalid --block-device-mapping '{s}': unbalanced braces"
+        )));
+    }
+    push(&s[start..])?;
+    Ok(out)
+}
+
+fn set_block_field(bd: &mut BlockDevice, key: &str, v: &str) -> Result<()> {
+    let num = |v: &str| -> Result<u64> {
+        v.parse()
+            .map_err(|_| Error::usage(format!("--block-device-mapping: {key}={v} is not a number")))
+    };
+    let boolean = |v: &str| -> Result<bool> {
+        match v.to_ascii_lowercase().as_str() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(Error::usage(format!(
+                "--block-device-mapping: {key}={v} must be true or false"
+            ))),
+        }
+    };
+    match key.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+        "devicename" | "device" => bd.device_name = Some(v.to_string()),
+        "virtualname" => bd.virtual_name = Some(v.to_string()),
+        "nodevice" => bd.no_device = true,
+        "snapshotid" | "snapshot" => bd.snapshot_id = Some(v.to_string()),
+        "volumesize" | "size" => bd.volume_size = Some(num(v)?),
+        "volumetype" | "type" => bd.volume_type = Some(v.to_string()),
+        "iops" => bd.iops = Some(num(v)?),
+        "throughput" => bd.throughput = Some(num(v)?),
+        "kmskeyid" => bd.kms_key_id = Some(v.to_string()),
+        "encrypted" => bd.encrypted = Some(boolean(v)?),
+        "deleteontermination" => bd.delete_on_termination = Some(boolean(v)?),
+        "disktype" => bd.disk_type = Some(v.to_string()),
+        _ => {
+            return Err(Error::usage(format!(
+                "--block-device-mapping: unknown key '{key}' (DeviceName, VirtualName, NoDevice, \
+                 SnapshotId, VolumeSize, VolumeType, Iops, Throughput, KmsKeyId, Encrypted, \
+                 DeleteOnTermination, DiskType)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn block_device_from_json(v: &Value) -> Result<BlockDevice> {
+    let obj = v.as_object().ok_or_else(|| {
+        Error::usage("--block-device-mapping JSON: each mapping must be an object")
+    })?;
+    let mut bd = BlockDevice::default();
+    let scalar = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    for (k, v) in obj {
+        if k == "Ebs" {
+            let ebs = v.as_object().ok_or_else(|| {
+                Error::usage("--block-device-mapping JSON: Ebs must be an object")
+            })?;
+            for (ik, iv) in ebs {
+                set_block_field(&mut bd, ik, &scalar(iv))?;
+            }
+        } else if k == "NoDevice" {
+            bd.no_device = true;
+        } else {
+            set_block_field(&mut bd, k, &scalar(v))?;
+        }
+    }
+    Ok(bd)
+}
+
+// ---------------------------------------------------------------------------
+// Validation: each cloud's documented rules, checked before anything is sent.
+
+fn is_chinese(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}')
+}
+
+fn invalid(what: &str, value: &str, provider: Provider, rule: &str) -> Error {
+    Error::usage(format!(
+        "invalid {what} '{value}' for {}: {rule}",
+        provider.as_str()
+    ))
+}
+
+/// Image name rules per cloud (see ref/ and the seed pages).
+pub fn validate_image_name(provider: Provider, name: &str) -> Result<()> {
+    let len = name.chars().count();
+    let first = name.chars().next();
+    match provider {
+        Provider::Ens | Provider::Ecs => {
+            let ecs = provider == Provider::Ecs;
+            let rule = if ecs {
+                "2-128 characters, starting with a letter or a Chinese character; letters, Chinese \
+                 characters, digits, '.', ':', '_' and '-'; not starting with 'aliyun' or 'acs:', \
+                 never containing 'http://' or 'https://'"
+            } else {
+                "2-128 characters, starting with a letter or a Chinese character; letters, Chinese \
+                 characters, digits, ':', '_' and '-'; not starting with 'http://' or 'https://'"
+            };
+            let bad = !(2..=128).contains(&len)
+                || !first.is_some_and(|c| c.is_ascii_alphabetic() || is_chinese(c))
+                || name.starts_with("http://")
+                || name.starts_with("https://")
+                || (ecs
+                    && (name.starts_with("aliyun")
+                        || name.starts_with("acs:")
+                        || name.contains("http://")
+                        || name.contains("https://")))
+                || !name.chars().all(|c| {
+                    c.is_ascii_alphanumeric()
+                        || is_chinese(c)
+                        || matches!(c, ':' | '_' | '-')
+                        || (ecs && c == '.')
+                });
+            if bad {
+                return Err(invalid("image name", name, provider, rule));
+            }
+        }
+        Provider::Ec2 => {
+            let ok = (3..=128).contains(&len)
+                && name.chars().all(|c| {
+                    c.is_ascii_alphanumeric()
+                        || matches!(
+                            c,
+                            '(' | ')' | '[' | ']' | ' ' | '.' | '/' | '-' | '\'' | '@' | '_'
+                        )
+                });
+            if !ok {
+                return Err(invalid(
+                    "image name",
+                    name,
+                    provider,
+                    "3-128 characters: letters, digits and ( ) [ ] space . / - ' @ _",
+                ));
+            }
+        }
+        Provider::Ims => {
+            let ok = (1..=128).contains(&len)
+                && !name.starts_with(' ')
+                && !name.ends_with(' ')
+                && name.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || is_chinese(c) || matches!(c, '-' | '.' | '_' | ' ')
+                });
+            if !ok {
+                return Err(invalid(
+                    "image name",
+                    name,
+                    provider,
+                    "1-128 characters: letters, digits, Chinese characters, '-', '.', '_' and \
+                     spaces, with no space first or last",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn validate_description(provider: Provider, d: &str) -> Result<()> {
+    let len = d.chars().count();
+    let (ok, rule) = match provider {
+        Provider::Ecs => (
+            (2..=256).contains(&len) && !d.starts_with("http://") && !d.starts_with("https://"),
+            "2-256 characters, not starting with 'http://' or 'https://'",
+        ),
+        Provider::Ec2 => (len <= 255, "at most 255 characters"),
+        Provider::Ims => (
+            len <= 1024 && !d.contains(['\r', '<', '>']),
+            "at most 1024 characters, without carriage returns, '<' or '>'",
+        ),
+        // ENS image APIs take no description; the capability table refuses it earlier.
+        Provider::Ens => (true, ""),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid("description", d, provider, rule))
+    }
+}
+
+pub fn validate_tags(provider: Provider, tags: &[Tag]) -> Result<()> {
+    let (max, key_max, val_max) = match provider {
+        Provider::Ecs => (20, 128, 128),
+        Provider::Ec2 => (50, 128, 256),
+        Provider::Ims => (20, 36, 43),
+        Provider::Ens => (20, 128, 128),
+    };
+    if tags.len() > max {
+        return Err(Error::usage(format!(
+            "too many tags for {}: {} given, at most {max}",
+            provider.as_str(),
+            tags.len()
+        )));
+    }
+    for t in tags {
+        let kl = t.key.chars().count();
+        let vl = t.value.chars().count();
+        if kl == 0 || kl > key_max || vl > val_max {
+            return Err(Error::usage(format!(
+                "invalid tag '{}={}' for {}: keys are 1-{key_max} characters, values at most {val_max}",
+                t.key,
+                t.value,
+                provider.as_str()
+            )));
+        }
+        let reserved = match provider {
+            Provider::Ecs => {
+                t.key.starts_with("aliyun")
+                    || t.key.starts_with("acs:")
+                    || t.key.contains("http://")
+                    || t.key.contains("https://")
+            }
+            Provider::Ec2 => t.key.to_ascii_lowercase().starts_with("aws:"),
+            _ => false,
+        };
+        if reserved {
+            return Err(Error::usage(format!(
+                "invalid tag key '{}' for {}: the prefix is reserved by the cloud",
+                t.key,
+                provider.as_str()
+            )));
+        }
+        if provider == Provider::Ims {
+            let ok = |s: &str| {
+                s.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            };
+            if !ok(&t.key) || !ok(&t.value) {
+                return Err(Error::usage(format!(
+                    "invalid tag '{}={}' for ims: only letters, digits, '_', '-' and '.'",
+                    t.key, t.value
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn one_of(flag: &str, v: &str, allowed: &[&str], provider: Provider) -> Result<()> {
+    if allowed.contains(&v) {
+        Ok(())
+    } else {
+        Err(Error::usage(format!(
+            "invalid {flag} '{v}' for {}: expected one of {}",
+            provider.as_str(),
+            allowed.join(", ")
+        )))
+    }
+}
+
+fn check_url_scheme(provider: Provider, url: &ObjectUrl) -> Result<()> {
+    let want = match provider {
+        Provider::Ens | Provider::Ecs => "oss",
+        Provider::Ec2 => "s3",
+        Provider::Ims => "obs",
+    };
+    if url.scheme != want {
+        return Err(Error::usage(format!(
+            "{} imports from {want}:// URLs, not {}://{}/{}",
+            provider.as_str(),
+            url.scheme,
+            url.bucket,
+            url.key
+        )));
+    }
+    Ok(())
+}
+
+impl CreateImage {
+    pub fn validate(&self, p: Provider) -> Result<()> {
+        validate_image_name(p, &self.name)?;
+        if let Some(d) = &self.description {
+            validate_description(p, d)?;
+        }
+        validate_tags(p, &self.tags)?;
+        validate_tags(p, &self.snapshot_tags)?;
+        match p {
+            Provider::Ens | Provider::Ecs => {
+                if self.instance_id.is_none()
+                    && self.snapshot_id.is_none()
+                    && self.block_devices.is_empty()
+                {
+                    return Err(Error::usage(format!(
+                        "{} create needs --instance-id or --snapshot-id{}",
+                        p.as_str(),
+                        if p == Provider::Ecs {
+                            " or --block-device-mapping"
+                        } else {
+                            ""
+                        }
+                    )));
+                }
+            }
+            Provider::Ec2 => {
+                if self.instance_id.is_none() {
+                    return Err(Error::usage("ec2 create needs --instance-id"));
+                }
+            }
+            Provider::Ims => {
+                if self.instance_id.is_none() && self.data_images.is_empty() {
+                    return Err(Error::usage(
+                        "ims create needs --instance-id (or --data-image for data-disk images)",
+                    ));
+                }
+            }
+        }
+        if let Some(t) = &self.client_token
+            && (t.is_empty() || t.len() > 64 || !t.is_ascii())
+        {
+            return Err(Error::usage(
+                "invalid --client-token: 1-64 ASCII characters",
+            ));
+        }
+        if let Some(f) = &self.family {
+            validate_image_name(p, f).map_err(|_| {
+                Error::usage(format!(
+                    "invalid --family '{f}': the same rules as an image name apply"
+                ))
+            })?;
+        }
+        if let Some(b) = &self.boot_mode {
+            one_of("--boot-mode", b, &["BIOS", "UEFI"], p)?;
+        }
+        if let (Some(a), Some(b)) = (self.min_ram, self.max_ram)
+            && a > b
+        {
+            return Err(Error::usage("--min-ram must not exceed --max-ram"));
+        }
+        if p == Provider::Ecs && self.block_devices.len() > 17 {
+            return Err(Error::usage(
+                "ecs takes at most 17 disk device mappings (1 system disk and 16 data disks)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl ImportImage {
+    pub fn validate(&self, p: Provider) -> Result<()> {
+        match (&self.name, p) {
+            (Some(n), _) => validate_image_name(p, n)?,
+            (None, Provider::Ec2) => {}
+            (None, _) => {
+                return Err(Error::usage(format!("{} import needs --name", p.as_str())));
+            }
+        }
+        let url = self
+            .url
+            .as_ref()
+            .ok_or_else(|| Error::usage("import needs --url pointing at the image file"))?;
+        check_url_scheme(p, url)?;
+        for d in &self.disks {
+            check_url_scheme(p, d)?;
+        }
+        if let Some(d) = &self.description {
+            validate_description(p, d)?;
+        }
+        validate_tags(p, &self.tags)?;
+        match p {
+            Provider::Ens => {
+                // The ENS API marks these required; say so before sending.
+                for (flag, v) in [
+                    ("--os-type", &self.os_type),
+                    ("--format", &self.format),
+                    ("--architecture", &self.architecture),
+                ] {
+                    if v.is_none() {
+                        return Err(Error::usage(format!("ens import needs {flag}")));
+                    }
+                }
+                if let Some(t) = &self.os_type {
+                    one_of("--os-type", t, &["linux", "windows"], p)?;
+                }
+            }
+            Provider::Ecs => {
+                if let Some(t) = &self.os_type {
+                    one_of("--os-type", t, &["linux", "windows"], p)?;
+                }
+                if let Some(f) = &self.format {
+                    one_of("--format", f, &["RAW", "VHD", "QCOW2", "VMDK"], p)?;
+                }
+                if let Some(a) = &self.architecture {
+                    one_of("--architecture", a, &["i386", "x86_64", "arm64"], p)?;
+                }
+                if let Some(b) = &self.boot_mode {
+                    one_of("--boot-mode", b, &["BIOS", "UEFI"], p)?;
+                }
+                if self.disks.len() > 16 {
+                    return Err(Error::usage("ecs imports at most 16 data disks"));
+                }
+            }
+            Provider::Ec2 => {
+                if let Some(f) = &self.format {
+                    one_of("--format", f, &["OVA", "VHD", "VHDX", "VMDK", "RAW"], p)?;
+                }
+                if let Some(b) = &self.boot_mode {
+                    one_of("--boot-mode", b, &["legacy-bios", "uefi"], p)?;
+                }
+                if let Some(l) = &self.license_type {
+                    one_of("--license-type", l, &["AWS", "BYOL"], p)?;
+                }
+            }
+            Provider::Ims => {
+                if self.quick_import && self.os_version.is_none() {
+                    return Err(Error::usage("ims --quick-import needs --os-version"));
+                }
+                if self.min_disk.is_none() {
+                    return Err(Error::usage("ims import needs --min-disk (GB, 40-1024)"));
+                }
+                if let Some(m) = self.min_disk
+                    && !(1..=1024).contains(&m)
+                {
+                    return Err(Error::usage("--min-disk must be 1-1024 (GB)"));
+                }
+                if let Some(t) = &self.os_type {
+                    one_of("--os-type", t, &["Linux", "Windows", "Other"], p)?;
+                }
+                if self.disks.len() > 3 {
+                    return Err(Error::usage("ims imports at most 3 data disks"));
+                }
+            }
+        }
+        if let Some(t) = &self.client_token
+            && (t.is_empty() || t.len() > 64 || !t.is_ascii())
+        {
+            return Err(Error::usage(
+                "invalid --client-token: 1-64 ASCII characters",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl ModifyImage {
+    pub fn validate(&self, p: Provider) -> Result<()> {
+        if self.image_id.trim().is_empty() {
+            return Err(Error::usage("modify needs --image-id"));
+        }
+        if let Some(n) = &self.name {
+            validate_image_name(p, n)?;
+        }
+        if let Some(d) = &self.description {
+            validate_description(p, d)?;
+        }
+        if let Some(s) = &self.status {
+            one_of("--status", s, &["Deprecated", "Available"], p)?;
+        }
+        if let Some(f) = &self.family {
+            validate_image_name(p, f).map_err(|_| {
+                Error::usage(format!(
+                    "invalid --family '{f}': the same rules as an image name apply"
+                ))
+            })?;
+        }
+        if let Some(b) = &self.boot_mode {
+            match p {
+                Provider::Ims => one_of("--boot-mode", b, &["bios", "uefi"], p)?,
+                _ => one_of("--boot-mode", b, &["BIOS", "UEFI", "UEFI-Preferred"], p)?,
+            }
+        }
+        if let Some(l) = &self.license_type {
+            one_of("--license-type", l, &["BYOL"], p)?;
+        }
+        if let Some(n) = &self.nvme_support {
+            one_of("--nvme-support", n, &["supported", "unsupported"], p)?;
+        }
+        if let Some(i) = &self.imds_support {
+            match p {
+                Provider::Ec2 => one_of("--imds-support", i, &["v2.0"], p)?,
+                _ => one_of("--imds-support", i, &["v1", "v2"], p)?,
+            }
+        }
+        if self.make_public && self.make_private {
+            return Err(Error::usage(
+                "--make-public and --make-private contradict each other",
+            ));
+        }
+        for a in self
+            .launch_permission_add
+            .iter()
+            .chain(&self.launch_permission_remove)
+        {
+            if a.len() != 12 || !a.chars().all(|c| c.is_ascii_digit()) {
+                return Err(Error::usage(format!(
+                    "invalid account id '{a}': an AWS account id is 12 digits"
+                )));
+            }
+        }
+        if let (Some(a), Some(b)) = (self.min_ram, self.max_ram)
+            && a > b
+        {
+            return Err(Error::usage("--min-ram must not exceed --max-ram"));
+        }
+        let ec2_count = usize::from(self.description.is_some())
+            + usize::from(self.imds_support.is_some())
+            + usize::from(
+                self.make_public
+                    || self.make_private
+                    || !self.launch_permission_add.is_empty()
+                    || !self.launch_permission_remove.is_empty(),
+            );
+        let nothing = self.name.is_none()
+            && ec2_count == 0
+            && self.status.is_none()
+            && self.family.is_none()
+            && self.boot_mode.is_none()
+            && self.license_type.is_none()
+            && self.nvme_support.is_none()
+            && self.min_ram.is_none()
+            && self.max_ram.is_none();
+        if nothing {
+            return Err(Error::usage(
+                "modify needs at least one attribute to change (see --help)",
+            ));
+        }
+        if p == Provider::Ens && self.name.is_none() {
+            return Err(Error::usage(
+                "ens modify can only rename: --name is required",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ens_names() {
+        assert!(validate_image_name(Provider::Ens, "web-v1:prod_2").is_ok());
+        assert!(validate_image_name(Provider::Ens, "镜像-1").is_ok());
+        assert!(validate_image_name(Provider::Ens, "a").is_err());
+        assert!(validate_image_name(Provider::Ens, "1abc").is_err());
+        assert!(validate_image_name(Provider::Ens, "web.v1").is_err());
+        assert!(validate_image_name(Provider::Ens, "http://x").is_err());
+        assert!(validate_image_name(Provider::Ens, &"a".repeat(129)).is_err());
+        assert!(validate_image_name(Provider::Ens, &"a".repeat(128)).is_ok());
+    }
+
+    #[test]
+    fn ecs_names() {
+        assert!(validate_image_name(Provider::Ecs, "web.v1").is_ok());
+        assert!(validate_image_name(Provider::Ecs, "aliyun-img").is_err());
+        assert!(validate_image_name(Provider::Ecs, "acs:img").is_err());
+        assert!(validate_image_name(Provider::Ecs, "a b").is_err());
+    }
+
+    #[test]
+    fn ec2_and_ims_names() {
+        assert!(validate_image_name(Provider::Ec2, "my-ami (v1) [x] @me/o'k_").is_ok());
+        assert!(validate_image_name(Provider::Ec2, "ab").is_err());
+        assert!(validate_image_name(Provider::Ec2, "ami#1").is_err());
+        assert!(validate_image_name(Provider::Ims, "x").is_ok());
+        assert!(validate_image_name(Provider::Ims, "my image 镜像.1").is_ok());
+        assert!(validate_image_name(Provider::Ims, " lead").is_err());
+        assert!(validate_image_name(Provider::Ims, "trail ").is_err());
+        assert!(validate_image_name(Provider::Ims, "a:b").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("m").is_err());
+    }
+
+    #[test]
+    fn block_devices_three_forms() {
+        let a =
+            parse_block_devices("DeviceName=/dev/xvda,Ebs={VolumeSize=20,VolumeType=gp3}").unwrap();
+        let b = parse_block_devices(
+            r#"[{"DeviceName":"/dev/xvda","Ebs":{"VolumeSize":20,"VolumeType":"gp3"}}]"#,
+        )
+        .unwrap();
+        let c = parse_block_devices("device=/dev/xvda,size=20,type=gp3").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(b, c);
+        assert_eq!(a[0].volume_size, Some(20));
+        let nd = parse_block_devices(r#"{"DeviceName":"/dev/sdb","NoDevice":""}"#).unwrap();
+        assert!(nd[0].no_device);
+        assert!(parse_block_devices("size=big").is_err());
+        assert!(parse_block_devices("Ebs={VolumeSize=1").is_err());
+        assert!(parse_block_devices("[1,2]").is_err());
+    }
+
+    #[test]
+    fn urls_and_tags() {
+        let u = parse_object_url("oss://tmp-hybrid/dir/image-test").unwrap();
+        assert_eq!(
+            (u.bucket.as_str(), u.key.as_str()),
+            ("tmp-hybrid", "dir/image-test")
+        );
+        assert!(parse_object_url("oss://bucket").is_err());
+        assert!(parse_object_url("http://x/y").is_err());
+        assert_eq!(parse_tag("a=b=c").unwrap().value, "b=c");
+        assert!(parse_tag("novalue").is_err());
+        assert!(validate_tags(Provider::Ec2, &[parse_tag("aws:x=1").unwrap()]).is_err());
+    }
+}

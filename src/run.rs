@@ -1,0 +1,607 @@
+//! From parsed argv to an exit code: resolve settings, check the flags
+//! against the provider's capabilities, build and validate the neutral
+//! request, run it through the backend, print the outcome.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
+use serde_json::{Value, json};
+
+use crate::backend::{Backend, Ctx, Provider, Verb};
+use crate::cli::{
+    Cli, Command, ConfigCommand, CreateArgs, ImageCommand, ImportArgs, ModifyArgs, OutputFormat,
+    WaitArgs,
+};
+use crate::config::{self, Overrides, ProcessEnv, Settings, Val};
+use crate::error::{EXIT_CODES_HELP, Error, Result, exit};
+use crate::ops::{self, CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
+use crate::output;
+use crate::transport::{Transport, TransportConfig, is_loopback_url};
+use crate::wait::{WaitEnd, WaitOptions};
+
+pub fn main_entry() -> u8 {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            // --help and --version are not errors.
+            return if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return exit::USAGE;
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("imgctl: cannot start the async runtime: {e}");
+            return exit::CONFIG;
+        }
+    };
+    let result = rt.block_on(async {
+        tokio::select! {
+            r = run(cli, &matches) => r,
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+        }
+    });
+    match result {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("imgctl: error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// A verb with its parsed arguments, whichever way it was spelled.
+enum VerbCall {
+    Create(CreateArgs),
+    Import(ImportArgs),
+    Modify(ModifyArgs),
+    Describe(String),
+    Wait(WaitArgs),
+}
+
+impl VerbCall {
+    fn verb(&self) -> Verb {
+        match self {
+            VerbCall::Create(_) => Verb::Create,
+            VerbCall::Import(_) => Verb::Import,
+            VerbCall::Modify(_) => Verb::Modify,
+            VerbCall::Describe(_) => Verb::Describe,
+            VerbCall::Wait(_) => Verb::Wait,
+        }
+    }
+}
+
+async fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
+    let call = match cli.command {
+        Command::Help { topic } => return help(&topic),
+        Command::Completion { shell } => {
+            let mut cmd = Cli::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "imgctl", &mut buf);
+            return emit(&String::from_utf8_lossy(&buf));
+        }
+        Command::Config(ConfigCommand::Show) => {
+            let s = config::resolve(&overrides(&cli.global), &ProcessEnv)?;
+            return emit(&serde_json::to_string_pretty(&show(&s)).unwrap_or_default());
+        }
+        Command::Image(ImageCommand::Create(a)) | Command::Create(a) => VerbCall::Create(a),
+        Command::Image(ImageCommand::Import(a)) | Command::Import(a) => VerbCall::Import(a),
+        Command::Image(ImageCommand::Modify(a)) | Command::Modify(a) => VerbCall::Modify(a),
+        Command::Image(ImageCommand::Describe(a)) | Command::Describe(a) => {
+            VerbCall::Describe(a.image_id)
+        }
+        Command::Image(ImageCommand::Wait(a)) | Command::Wait(a) => VerbCall::Wait(a),
+    };
+    let g = &cli.global;
+    let query = g.query.as_deref().map(output::compile_query).transpose()?;
+    let settings = config::resolve(&overrides(g), &ProcessEnv)?;
+    let provider = settings.provider.value;
+    check_flags(provider, call.verb(), matches)?;
+    check_globals(provider, &call, g)?;
+
+    let wait_opts = WaitOptions {
+        timeout: g.wait_timeout.unwrap_or(Duration::from_secs(3600)),
+        interval: g.poll_interval,
+        ..WaitOptions::default()
+    };
+    let endpoint_loopback = settings
+        .endpoint_url
+        .as_ref()
+        .is_some_and(|e| is_loopback_url(&e.value));
+    let tcfg = TransportConfig {
+        connect_timeout: settings.connect_timeout.value,
+        read_timeout: settings.read_timeout.value,
+        max_attempts: settings.max_attempts.value,
+        debug: g.debug,
+        loopback: endpoint_loopback,
+        ..TransportConfig::default()
+    };
+    let format = g.output.unwrap_or(OutputFormat::Json);
+    let printer = Printer { query, format };
+
+    // Requests are built and validated before the transport exists:
+    // a usage error costs no client set-up and sends nothing.
+    let prepared = prepare(provider, call)?;
+    let transport = Transport::new(tcfg, settings.secrets())?;
+    let ctx = Ctx {
+        settings,
+        transport,
+        dry_run: g.dry_run,
+        raw: g.raw,
+    };
+    dispatch(ctx, prepared, g.wait, &wait_opts, &printer).await
+}
+
+enum Prepared {
+    Create(CreateImage),
+    Import(ImportImage),
+    Modify(ModifyImage),
+    Describe(String),
+    Wait(WaitTarget),
+}
+
+fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
+    Ok(match call {
+        VerbCall::Create(a) => {
+            let r = CreateImage {
+                name: a.name,
+                instance_id: a.instance_id,
+                snapshot_id: a.snapshot_id,
+                description: a.description,
+                tags: a
+                    .tags
+                    .iter()
+                    .map(|t| ops::parse_tag(t))
+                    .collect::<Result<_>>()?,
+                snapshot_tags: a
+                    .snapshot_tags
+                    .iter()
+                    .map(|t| ops::parse_tag(t))
+                    .collect::<Result<_>>()?,
+                no_reboot: a.no_reboot,
+                block_devices: a
+                    .block_device_mappings
+                    .iter()
+                    .map(|s| ops::parse_block_devices(s))
+                    .collect::<Result<Vec<_>>>()?
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                with_data_disks: a.with_data_disks,
+                delete_instance_after_upload: a.delete_instance_after_upload,
+                target_oss_region: a.target_oss_region,
+                data_images: a
+                    .data_images
+                    .iter()
+                    .map(|s| ops::parse_data_image(s))
+                    .collect::<Result<_>>()?,
+                min_ram: a.min_ram,
+                max_ram: a.max_ram,
+                enterprise_project_id: a.enterprise_project_id,
+                client_token: a.client_token,
+                family: a.family,
+                platform: a.platform,
+                architecture: a.architecture,
+                boot_mode: a.boot_mode,
+            };
+            r.validate(p)?;
+            Prepared::Create(r)
+        }
+        VerbCall::Import(a) => {
+            let r = ImportImage {
+                name: a.name,
+                url: Some(ops::parse_object_url(&a.url)?),
+                disks: a
+                    .disks
+                    .iter()
+                    .map(|d| ops::parse_object_url(d))
+                    .collect::<Result<_>>()?,
+                oss_region: a.oss_region,
+                format: a.format,
+                os_type: a.os_type,
+                platform: a.platform,
+                os_version: a.os_version,
+                architecture: a.architecture,
+                boot_mode: a.boot_mode,
+                license_type: a.license_type,
+                compute_type: a.compute_type,
+                target_oss_region: a.target_oss_region,
+                min_disk: a.min_disk,
+                role_name: a.role_name,
+                description: a.description,
+                tags: a
+                    .tags
+                    .iter()
+                    .map(|t| ops::parse_tag(t))
+                    .collect::<Result<_>>()?,
+                client_token: a.client_token,
+                is_config: a.is_config,
+                quick_import: a.quick_import,
+            };
+            r.validate(p)?;
+            Prepared::Import(r)
+        }
+        VerbCall::Modify(a) => {
+            let r = ModifyImage {
+                image_id: a.image_id,
+                name: a.name,
+                description: a.description,
+                status: a.status,
+                family: a.family,
+                boot_mode: a.boot_mode,
+                license_type: a.license_type,
+                nvme_support: a.nvme_support,
+                imds_support: a.imds_support,
+                launch_permission_add: a.launch_permission_add,
+                launch_permission_remove: a.launch_permission_remove,
+                make_public: a.make_public,
+                make_private: a.make_private,
+                min_ram: a.min_ram,
+                max_ram: a.max_ram,
+            };
+            r.validate(p)?;
+            Prepared::Modify(r)
+        }
+        VerbCall::Describe(id) => {
+            if id.trim().is_empty() {
+                return Err(Error::usage("--image-id must not be empty"));
+            }
+            Prepared::Describe(id)
+        }
+        VerbCall::Wait(a) => Prepared::Wait(match (a.image_id, a.job_id, a.task_id) {
+            (Some(i), _, _) => WaitTarget::Image(i),
+            (_, Some(j), _) => WaitTarget::Job(j),
+            (_, _, Some(t)) => WaitTarget::Task(t),
+            _ => return Err(Error::usage("wait needs --image-id, --job-id or --task-id")),
+        }),
+    })
+}
+
+async fn dispatch(
+    ctx: Ctx,
+    req: Prepared,
+    wait: bool,
+    wo: &WaitOptions,
+    pr: &Printer,
+) -> Result<()> {
+    use crate::backend::{ec2::Ec2, ecs::Ecs, ens::Ens, ims::Ims};
+    match ctx.settings.provider.value {
+        Provider::Ens => execute(&mut Ens::new(ctx)?, req, wait, wo, pr).await,
+        Provider::Ecs => execute(&mut Ecs::new(ctx)?, req, wait, wo, pr).await,
+        Provider::Ec2 => execute(&mut Ec2::new(ctx)?, req, wait, wo, pr).await,
+        Provider::Ims => execute(&mut Ims::new(ctx)?, req, wait, wo, pr).await,
+    }
+}
+
+async fn execute<B: Backend>(
+    b: &mut B,
+    req: Prepared,
+    wait: bool,
+    wo: &WaitOptions,
+    pr: &Printer,
+) -> Result<()> {
+    let (outcome, follow) = match req {
+        Prepared::Create(r) => (b.create(&r).await?, wait),
+        Prepared::Import(r) => (b.import(&r).await?, wait),
+        Prepared::Modify(r) => (b.modify(&r).await?, false),
+        Prepared::Describe(id) => (b.describe(&id).await?, false),
+        Prepared::Wait(t) => {
+            let mut o = Outcome {
+                operation: "wait",
+                ..Outcome::default()
+            };
+            match &t {
+                WaitTarget::Image(i) => o.image_id = Some(i.clone()),
+                WaitTarget::Job(j) => o.job_id = Some(j.clone()),
+                WaitTarget::Task(k) => o.task_id = Some(k.clone()),
+            }
+            return follow_to_end(b, t, o, wo, pr).await;
+        }
+    };
+    if follow && !outcome.dry_run {
+        let target = if let Some(j) = &outcome.job_id {
+            WaitTarget::Job(j.clone())
+        } else if let (Some(t), None) = (&outcome.task_id, &outcome.image_id) {
+            WaitTarget::Task(t.clone())
+        } else if let Some(i) = &outcome.image_id {
+            WaitTarget::Image(i.clone())
+        } else {
+            return Err(Error::bad_response(
+                "the answer carried no id to wait for",
+                0,
+            ));
+        };
+        return follow_to_end(b, target, outcome, wo, pr).await;
+    }
+    pr.print(&outcome)
+}
+
+/// Waits, then prints the outcome whatever happened, so a script always
+/// gets the ids (exit 6 on timeout, 7 on a failed state).
+async fn follow_to_end<B: Backend>(
+    b: &mut B,
+    t: WaitTarget,
+    mut o: Outcome,
+    wo: &WaitOptions,
+    pr: &Printer,
+) -> Result<()> {
+    match crate::wait::wait(b, &t, wo).await? {
+        WaitEnd::Done { image_id, status } => {
+            if image_id.is_some() {
+                o.image_id = image_id;
+            }
+            o.status = Some(status);
+            o.progress = None;
+            pr.print(&o)
+        }
+        WaitEnd::Failed { status, message } => {
+            o.status = Some(status.clone());
+            pr.print(&o)?;
+            Err(Error::Failed(format!(
+                "{} is {status}{}",
+                what(&t),
+                if message.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {message}")
+                }
+            )))
+        }
+        WaitEnd::TimedOut { last } => {
+            if let Some(PollState::Pending { status, progress }) = &last {
+                o.status = Some(status.clone());
+                o.progress = *progress;
+            }
+            pr.print(&o)?;
+            Err(Error::WaitTimeout(format!(
+                "{} not done after {}s; it may still be running",
+                what(&t),
+                wo.timeout.as_secs()
+            )))
+        }
+    }
+}
+
+fn what(t: &WaitTarget) -> String {
+    match t {
+        WaitTarget::Image(i) => format!("image {i}"),
+        WaitTarget::Job(j) => format!("job {j}"),
+        WaitTarget::Task(k) => format!("import task {k}"),
+    }
+}
+
+struct Printer {
+    query: Option<jmespath::Expression<'static>>,
+    format: OutputFormat,
+}
+
+impl Printer {
+    fn print(&self, o: &Outcome) -> Result<()> {
+        let mut v = serde_json::to_value(o).unwrap_or(Value::Null);
+        if let Some(q) = &self.query {
+            v = output::apply_query(q, &v)?;
+        }
+        emit(&output::render(
+            &v,
+            self.format,
+            std::io::stdout().is_terminal(),
+        ))
+    }
+}
+
+/// Writes to stdout; a reader that went away is not our failure.
+fn emit(s: &str) -> Result<()> {
+    match output::print_stdout(s.trim_end_matches('\n')) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Io(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+fn overrides(g: &crate::cli::GlobalArgs) -> Overrides {
+    Overrides {
+        provider: g.provider.clone(),
+        region: g.region.clone(),
+        profile: g.profile.clone(),
+        endpoint_url: g.endpoint_url.clone(),
+        iam_endpoint_url: g.iam_endpoint_url.clone(),
+        auth_mode: g.auth_mode.clone(),
+        signature_version: g.signature_version.clone(),
+        connect_timeout: g.connect_timeout,
+        read_timeout: g.read_timeout,
+        max_attempts: g.max_attempts,
+    }
+}
+
+/// The verb-level flags given on the command line must all be ones the
+/// provider supports: never drop one silently.
+fn check_flags(p: Provider, verb: Verb, matches: &ArgMatches) -> Result<()> {
+    let mut path = Vec::new();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        path.push(name.to_string());
+        m = sub;
+    }
+    let mut cmd = Cli::command();
+    for name in &path {
+        let Some(sub) = cmd.find_subcommand(name) else {
+            return Ok(());
+        };
+        cmd = sub.clone();
+    }
+    let caps = p.capabilities();
+    for arg in cmd.get_arguments() {
+        if arg.is_global_set() {
+            continue;
+        }
+        let id = arg.get_id().as_str();
+        if m.value_source(id) != Some(ValueSource::CommandLine) {
+            continue;
+        }
+        let Some(long) = arg.get_long() else { continue };
+        if !caps.supports(verb, long) {
+            return Err(Error::usage(format!(
+                "--{long} is not supported by provider {} for {}{}",
+                p.as_str(),
+                verb.as_str(),
+                hint_for(p, verb, long)
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn hint_for(p: Provider, verb: Verb, flag: &str) -> &'static str {
+    match (p, verb, flag) {
+        (Provider::Ens, _, "description") => " (ENS images have no description)",
+        (Provider::Ens, Verb::Modify, _) => " (ENS ModifyImageAttribute can only rename)",
+        (Provider::Ec2, Verb::Create, "snapshot-id") => {
+            " (EC2 creates AMIs from instances; use RegisterImage for snapshots)"
+        }
+        _ => "",
+    }
+}
+
+/// Global flags that only some providers or verbs understand.
+fn check_globals(p: Provider, call: &VerbCall, g: &crate::cli::GlobalArgs) -> Result<()> {
+    let verb = call.verb();
+    if g.auth_mode.is_some() && p != Provider::Ims {
+        return Err(Error::usage(format!(
+            "--auth-mode is not supported by provider {} (Huawei IMS only)",
+            p.as_str()
+        )));
+    }
+    if g.iam_endpoint_url.is_some() && p != Provider::Ims {
+        return Err(Error::usage(format!(
+            "--iam-endpoint-url is not supported by provider {} (Huawei IMS only)",
+            p.as_str()
+        )));
+    }
+    if g.signature_version.is_some() && !matches!(p, Provider::Ens | Provider::Ecs) {
+        return Err(Error::usage(format!(
+            "--signature-version is not supported by provider {} (Alibaba ENS/ECS only)",
+            p.as_str()
+        )));
+    }
+    if g.wait && !matches!(verb, Verb::Create | Verb::Import | Verb::Wait) {
+        return Err(Error::usage(format!(
+            "--wait applies to create and import, not {}",
+            verb.as_str()
+        )));
+    }
+    let waits = g.wait || verb == Verb::Wait;
+    if !waits && (g.wait_timeout.is_some() || g.poll_interval.is_some()) {
+        return Err(Error::usage(
+            "--wait-timeout and --poll-interval need --wait",
+        ));
+    }
+    if g.dry_run && matches!(verb, Verb::Describe | Verb::Wait) {
+        return Err(Error::usage(format!(
+            "--dry-run applies to create, import and modify, not {}",
+            verb.as_str()
+        )));
+    }
+    if g.poll_interval.is_some_and(|d| d.is_zero()) {
+        return Err(Error::usage("--poll-interval must be greater than zero"));
+    }
+    if let VerbCall::Wait(a) = call {
+        let flag = if a.job_id.is_some() {
+            Some("job-id")
+        } else if a.task_id.is_some() {
+            Some("task-id")
+        } else {
+            None
+        };
+        if let Some(f) = flag
+            && !p.capabilities().supports(Verb::Wait, f)
+        {
+            return Err(Error::usage(format!(
+                "--{f} is not supported by provider {} for wait",
+                p.as_str()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn help(topic: &[String]) -> Result<()> {
+    if topic.len() == 1 && topic[0] == "exit-codes" {
+        return emit(EXIT_CODES_HELP);
+    }
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut cur = cmd;
+    for t in topic {
+        let Some(sub) = cur.find_subcommand(t) else {
+            return Err(Error::usage(format!(
+                "no help topic '{}': try `imgctl help exit-codes` or `imgctl help image create`",
+                topic.join(" ")
+            )));
+        };
+        cur = sub.clone();
+    }
+    emit(&cur.render_long_help().to_string())
+}
+
+fn show(s: &Settings) -> Value {
+    fn val<T: ToString>(v: &Option<Val<T>>) -> Value {
+        match v {
+            Some(v) => json!({"value": v.value.to_string(), "source": v.source.to_string()}),
+            None => json!({"value": null, "source": "not set"}),
+        }
+    }
+    let masked = |set: bool, src: Option<String>| match (set, src) {
+        (true, Some(s)) => json!({"value": "****", "source": s}),
+        _ => json!({"value": null, "source": "not set"}),
+    };
+    let keys = s.keys.as_ref();
+    let pw = s.password.as_ref();
+    json!({
+        "provider": {"value": s.provider.value.as_str(), "source": s.provider.source.to_string()},
+        "profile": val(&s.profile),
+        "config_file": config::config_path(&ProcessEnv).map(|p| p.display().to_string()),
+        "region": val(&s.region),
+        "endpoint_url": val(&s.endpoint_url),
+        "iam_endpoint_url": val(&s.iam_endpoint_url),
+        "access_key_id": match keys {
+            Some(k) => json!({"value": config::mask_id(&k.access_key_id), "source": k.source.to_string()}),
+            None => json!({"value": null, "source": "not set"}),
+        },
+        "secret_access_key": masked(keys.is_some(), keys.map(|k| k.source.to_string())),
+        "session_token": masked(keys.is_some_and(|k| k.session_token.is_some()), keys.map(|k| k.source.to_string())),
+        "project_id": val(&s.project_id),
+        "user_name": match pw {
+            Some(p) => json!({"value": p.user_name, "source": p.source.to_string()}),
+            None => json!({"value": null, "source": "not set"}),
+        },
+        "password": masked(pw.is_some(), pw.map(|p| p.source.to_string())),
+        "domain_name": match pw {
+            Some(p) => json!({"value": p.domain_name, "source": p.source.to_string()}),
+            None => json!({"value": null, "source": "not set"}),
+        },
+        "auth_mode": match &s.auth_mode {
+            Some(v) => json!({"value": format!("{:?}", v.value).to_lowercase(), "source": v.source.to_string()}),
+            None => json!({"value": null, "source": "not set"}),
+        },
+        "signature_version": json!({"value": format!("{:?}", s.signature_version.value).to_lowercase(), "source": s.signature_version.source.to_string()}),
+        "connect_timeout": json!({"value": format!("{}ms", s.connect_timeout.value.as_millis()), "source": s.connect_timeout.source.to_string()}),
+        "read_timeout": json!({"value": format!("{}ms", s.read_timeout.value.as_millis()), "source": s.read_timeout.source.to_string()}),
+        "max_attempts": json!({"value": s.max_attempts.value, "source": s.max_attempts.source.to_string()}),
+    })
+}
