@@ -123,6 +123,9 @@ pub struct GlobalArgs {
     /// Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]
     #[arg(long, global = true, value_name = "VERSION", value_parser = ["v3", "v1"])]
     pub signature_version: Option<String>,
+    /// Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]
+    #[arg(long, global = true)]
+    pub emulator: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +146,8 @@ pub enum Command {
     /// Inspect the resolved configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Serve a local emulator of ENS, ECS, EC2 and IAM+IMS until Ctrl-C (endpoint on the first line).
+    Emulator(EmulatorArgs),
     /// Print a shell completion script to stdout.
     #[command(
         after_help = "Example:\n  imgctl completion bash > ~/.local/share/bash-completion/completions/imgctl"
@@ -157,6 +162,28 @@ pub enum Command {
         /// A command path (e.g. image create) or the topic exit-codes.
         topic: Vec<String>,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+Accepts access key id imgctl-demo, secret imgctl-demo-secret (every provider) and, for Huawei
+token mode, user demo, password imgctl-demo-secret, domain demo. Seeded ids, the fault API and
+the life cycles are described in docs/emulator.md.
+
+Examples:
+  imgctl emulator --listen 127.0.0.1:8080 --speed 0
+  imgctl emulator --fault ens:CreateImage:throttle:2 --fault '*:DescribeImages:error503'
+  imgctl --emulator create --provider ens --instance-id i-demo-ens --name demo --wait")]
+pub struct EmulatorArgs {
+    /// Loopback address and port to listen on (a non-loopback address is refused). [default: 127.0.0.1 and a free port]
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Time each life-cycle phase takes; 0 moves an image one phase on per describe. [env: IMGCTL_EMULATOR_SPEED] [default: 2s]
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub speed: Option<Duration>,
+    /// Fault to inject, PROVIDER:OPERATION:KIND[:COUNT] with * for any; KIND is throttle, error500, error503, delay, drop, truncate, html or fail_image (repeatable). [env: IMGCTL_EMULATOR_FAULTS, ;-separated]
+    #[arg(long = "fault", value_name = "SPEC")]
+    pub faults: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod emulator;
 pub mod error;
 pub mod ops;
 pub mod output;

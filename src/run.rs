@@ -51,7 +51,12 @@ pub fn main_entry() -> u8 {
             return exit::CONFIG;
         }
     };
+    // The emulator stops on Ctrl-C by itself, as a normal end.
+    let serving = matches!(cli.command, Command::Emulator(_));
     let result = rt.block_on(async {
+        if serving {
+            return run(cli, &matches).await;
+        }
         tokio::select! {
             r = run(cli, &matches) => r,
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
@@ -100,6 +105,7 @@ async fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
             let s = config::resolve(&overrides(&cli.global), &ProcessEnv)?;
             return emit(&serde_json::to_string_pretty(&show(&s)).unwrap_or_default());
         }
+        Command::Emulator(a) => return crate::emulator::launch::serve(&a).await,
         Command::Image(ImageCommand::Create(a)) | Command::Create(a) => VerbCall::Create(a),
         Command::Image(ImageCommand::Import(a)) | Command::Import(a) => VerbCall::Import(a),
         Command::Image(ImageCommand::Modify(a)) | Command::Modify(a) => VerbCall::Modify(a),
@@ -110,7 +116,13 @@ async fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
     };
     let g = &cli.global;
     let query = g.query.as_deref().map(output::compile_query).transpose()?;
-    let settings = config::resolve(&overrides(g), &ProcessEnv)?;
+    // With --emulator the settings are the emulator's; it lives as long as this call.
+    let (settings, _emulator) = if g.emulator {
+        let (s, e) = crate::emulator::launch::start_for_command(g, &overrides(g)).await?;
+        (s, Some(e))
+    } else {
+        (config::resolve(&overrides(g), &ProcessEnv)?, None)
+    };
     let provider = settings.provider.value;
     check_flags(provider, call.verb(), matches)?;
     check_globals(provider, &call, g)?;
