@@ -467,7 +467,8 @@ impl Backend for Ec2 {
 fn maybe_created_hint(e: Error, name: &str) -> Error {
     let ambiguous = match &e {
         Error::Provider(p) => p.kind == ErrorKind::Server,
-        Error::BadResponse { http_status, .. } => *http_status >= 500,
+        // Even a 200 we cannot read may mean the image was made.
+        Error::BadResponse { .. } => true,
         Error::Network { message, .. } => message.contains("may have reached"),
         _ => false,
     };
