@@ -743,3 +743,28 @@ fn endpoint_from_aws_endpoint_url_ec2() {
         .to_string();
     assert!(auth.contains("/eu-west-1/ec2/aws4_request"), "{auth}");
 }
+
+#[test]
+fn throttling_during_a_wait_does_not_end_it() {
+    let srv = Server::start(|n, _| {
+        if n < 2 {
+            ec2_error(503, "RequestLimitExceeded", "slow down")
+        } else {
+            ok("DescribeImages", &image("available", ""))
+        }
+    });
+    let o = run(
+        &srv,
+        &[
+            "wait",
+            "--image-id",
+            "ami-0abc",
+            "--poll-interval",
+            "10ms",
+            "--max-attempts",
+            "1",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(srv.requests().len(), 3);
+}

@@ -252,4 +252,33 @@ mod tests {
         let deep = "<a>".repeat(100) + &"</a>".repeat(100);
         assert!(parse(&deep).is_err());
     }
+
+    /// Every prefix of real answers, and every single-byte change of them,
+    /// reads as a result or an error: never a panic.
+    #[test]
+    fn every_truncation_and_byte_flip_is_handled() {
+        let docs = [
+            r#"<?xml version="1.0" encoding="UTF-8"?><DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><imagesSet><item><imageId>ami-1</imageId><imageState>failed</imageState><stateReason><code>c</code><message>a &amp; b &#233;</message></stateReason><tagSet/></item></imagesSet></DescribeImagesResponse>"#,
+            "<ErrorResponse><Errors><Error><Code>AuthFailure</Code><Message>m</Message></Error></Errors><RequestID>x</RequestID></ErrorResponse>",
+        ];
+        for doc in docs {
+            for end in 0..doc.len() {
+                if doc.is_char_boundary(end) {
+                    let _ = parse(&doc[..end]);
+                    let _ = parse_error(&doc[..end]);
+                }
+            }
+            let bytes = doc.as_bytes();
+            for i in 0..bytes.len() {
+                for b in [b'<', b'>', b'&', b'/', b'"', b' ', b'x', b';', b'#'] {
+                    let mut v = bytes.to_vec();
+                    v[i] = b;
+                    if let Ok(t) = std::str::from_utf8(&v) {
+                        let _ = parse(t);
+                        let _ = parse_error(t);
+                    }
+                }
+            }
+        }
+    }
 }

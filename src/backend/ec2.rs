@@ -453,12 +453,21 @@ impl Backend for Ec2 {
     }
 
     async fn poll(&mut self, target: &WaitTarget) -> Result<PollState> {
-        match target {
+        let state = match target {
             WaitTarget::Image(id) => self.poll_image(id).await,
             WaitTarget::Task(id) => self.poll_task(id).await,
             WaitTarget::Job(_) => Err(Error::usage(
                 "ec2 has no jobs: wait with --image-id or --task-id",
             )),
+        };
+        match state {
+            // A long wait outlives a burst of throttling: the next poll
+            // comes after the waiter's own pause, and the deadline still holds.
+            Err(Error::Provider(p)) if p.kind == ErrorKind::Throttled => Ok(PollState::Pending {
+                status: format!("throttled ({})", p.code),
+                progress: None,
+            }),
+            other => other,
         }
     }
 }
