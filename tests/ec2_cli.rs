@@ -768,3 +768,34 @@ fn throttling_during_a_wait_does_not_end_it() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(srv.requests().len(), 3);
 }
+
+#[test]
+fn describe_unknown_image_keeps_the_cloud_error() {
+    let srv = Server::start(|n, _| {
+        if n == 0 {
+            ec2_error(
+                400,
+                "InvalidAMIID.NotFound",
+                "The image id '[ami-0abc]' does not exist",
+            )
+        } else {
+            ok("DescribeImages", "<imagesSet/>")
+        }
+    });
+    let o = run(&srv, &["describe", "--image-id", "ami-0abc"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("The image id '[ami-0abc]' does not exist")
+            && err.contains("rid-InvalidAMIID.NotFound"),
+        "{err}"
+    );
+    // an empty set (a deregistered image) says the same, with its request id
+    let o = run(&srv, &["describe", "--image-id", "ami-0abc"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("InvalidAMIID.NotFound") && err.contains("req-DescribeImages"),
+        "{err}"
+    );
+}

@@ -156,10 +156,16 @@ impl Ec2 {
 
     fn read(&self, action: &str, resp: &HttpResponse) -> Result<Sent> {
         if !(200..300).contains(&resp.status) {
-            let dry = resp.status == 412
-                || errors::error_of(resp).is_some_and(|e| e.code == "DryRunOperation");
+            // EC2 answers a good dry run with 412 DryRunOperation; a bare
+            // 412 (moto's older shape) means the same. Another code at 412
+            // is a real error.
+            let err = errors::error_of(resp);
+            let dry = match &err {
+                Some(e) => e.code == "DryRunOperation",
+                None => resp.status == 412,
+            };
             if dry {
-                let request_id = errors::error_of(resp).and_then(|e| e.request_id);
+                let request_id = err.and_then(|e| e.request_id);
                 return Ok(Sent::DryRun { request_id });
             }
             return Err(errors::to_error(resp, action, &self.region));
@@ -209,20 +215,16 @@ impl Ec2 {
         }
     }
 
-    /// DescribeImages for one id; `None` when EC2 does not know it (yet).
-    async fn find_image(&self, image_id: &str) -> Result<Option<(Element, Answer)>> {
-        let Some(a) = self.lookup(&requests::describe_image(image_id)).await? else {
-            return Ok(None);
-        };
-        let item = a.root.items("imagesSet").next().cloned();
-        Ok(item.map(|i| (i, a)))
-    }
-
+    /// One look at an image: not found (yet) is an InvalidAMIID.NotFound
+    /// error or an empty set.
     async fn poll_image(&self, image_id: &str) -> Result<PollState> {
-        let Some((img, _)) = self.find_image(image_id).await? else {
-            return Ok(PollState::NotFound);
-        };
-        Ok(image_state(image_id, &img))
+        let a = self.lookup(&requests::describe_image(image_id)).await?;
+        Ok(
+            match a.as_ref().and_then(|a| a.root.items("imagesSet").next()) {
+                Some(img) => image_state(image_id, img),
+                None => PollState::NotFound,
+            },
+        )
     }
 
     async fn poll_task(&mut self, task_id: &str) -> Result<PollState> {
@@ -430,13 +432,23 @@ impl Backend for Ec2 {
     }
 
     async fn describe(&mut self, image_id: &str) -> Result<Outcome> {
-        let Some((img, a)) = self.find_image(image_id).await? else {
+        // Not lookup(): an InvalidAMIID.NotFound must reach the user as EC2 said it.
+        let a = match self
+            .call(&requests::describe_image(image_id), Idempotency::Safe)
+            .await?
+        {
+            Sent::Done(a) => a,
+            Sent::DryRun { request_id } => return Ok(dry_outcome("describe", request_id, None)),
+        };
+        let Some(img) = a.root.items("imagesSet").next() else {
             return Err(crate::error::ProviderError {
                 provider: Some(super::Provider::Ec2),
                 code: "InvalidAMIID.NotFound".into(),
                 message: format!(
                     "DescribeImages returned no image {image_id} (deregistered images drop out)"
                 ),
+                http_status: 200,
+                request_id: a.request_id.clone(),
                 kind: ErrorKind::NotFound,
                 ..Default::default()
             }
