@@ -167,3 +167,40 @@ fn connection_refused_is_retried_and_reported_as_network_error() {
     assert_eq!(err.exit_code(), 5);
     assert!(err.to_string().contains("cannot connect"), "{err}");
 }
+
+#[test]
+fn read_timeout_ends_a_silent_exchange_without_resending_a_create() {
+    let server = Server::start(|_, _| {
+        std::thread::sleep(Duration::from_millis(800));
+        Reply::json(200, "{}")
+    });
+    let cfg = TransportConfig {
+        max_attempts: 3,
+        loopback: true,
+        read_timeout: Duration::from_millis(150),
+        backoff_base: Duration::from_millis(1),
+        ..TransportConfig::default()
+    };
+    let t = Transport::new(cfg, vec![]).expect("transport");
+    let err = rt()
+        .block_on(t.send(
+            Idempotency::Unsafe,
+            |_| {
+                Ok(HttpRequest {
+                    method: "POST",
+                    url: server.url.clone(),
+                    headers: vec![],
+                    body: b"Action=CreateImage".to_vec(),
+                })
+            },
+            classify,
+        ))
+        .expect_err("must time out");
+    assert_eq!(err.exit_code(), 5);
+    let msg = err.to_string();
+    assert!(
+        msg.contains("in time") && msg.contains("not sent again"),
+        "{msg}"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
