@@ -1,0 +1,249 @@
+//! EC2 error codes: which ones are worth another attempt, which exit code
+//! each one gets, and what we can tell the user about the common ones.
+
+use super::xml::{self, ApiError};
+use crate::backend::Provider;
+use crate::error::{Error, ErrorKind, ProviderError};
+use crate::transport::{HttpResponse, Verdict, retry_after};
+
+/// Credentials or permissions: exit 4.
+const AUTH: &[&str] = &[
+    "AuthFailure",
+    "UnauthorizedOperation",
+    "AccessDenied",
+    "SignatureDoesNotMatch",
+    "InvalidClientTokenId",
+    "OptInRequired",
+    "ExpiredToken",
+    "RequestExpired",
+    "IncompleteSignature",
+    "MissingAuthenticationToken",
+];
+
+/// Codes that mean "not processed, slow down" (botocore's standard and
+/// legacy retry lists for EC2).
+const THROTTLED: &[&str] = &[
+    "RequestLimitExceeded",
+    "EC2ThrottledException",
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "RequestThrottled",
+    "TooManyRequestsException",
+    "BandwidthLimitExceeded",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "Unavailable",
+    "ServiceUnavailable",
+];
+
+pub fn is_throttle(code: &str) -> bool {
+    THROTTLED.contains(&code)
+}
+
+/// The retry loop's reading of one answer. 503 and throttling codes were
+/// refused before any work was done; other 5xx may have acted.
+pub fn verdict(resp: &HttpResponse) -> Verdict {
+    if resp.status < 400 {
+        return Verdict::Final;
+    }
+    let after = retry_after(resp);
+    let code = error_of(resp).map(|e| e.code);
+    if resp.status == 503 || code.as_deref().is_some_and(is_throttle) {
+        return Verdict::NotProcessed { after };
+    }
+    if resp.status >= 500 {
+        return Verdict::MaybeProcessed { after };
+    }
+    Verdict::Final
+}
+
+pub fn error_of(resp: &HttpResponse) -> Option<ApiError> {
+    xml::parse_error(std::str::from_utf8(&resp.body).ok()?)
+}
+
+/// Turns a non-2xx answer into our error. `action` and `region` only feed
+/// the hints.
+pub fn to_error(resp: &HttpResponse, action: &str, region: &str) -> Error {
+    let status = resp.status;
+    let Some(e) = error_of(resp) else {
+        // No EC2 error body: an HTML page from moto or a proxy, or nothing.
+        let kind = match status {
+            401 | 403 => Some(ErrorKind::Auth),
+            503 => Some(ErrorKind::Throttled),
+            _ => None,
+        };
+        let snippet = snippet(&resp.body);
+        return match kind {
+            Some(kind) => ProviderError {
+                provider: Some(Provider::Ec2),
+                code: format!("HTTP{status}"),
+                message: format!("{action} got HTTP {status} without an EC2 error body: {snippet}"),
+                http_status: status,
+                kind,
+                ..ProviderError::default()
+            }
+            .into(),
+            None => Error::BadResponse {
+                message: format!(
+                    "{action} got HTTP {status} with a body that is not an EC2 error: {snippet}"
+                ),
+                http_status: status,
+                request_id: None,
+            },
+        };
+    };
+    let kind = if AUTH.contains(&e.code.as_str()) {
+        ErrorKind::Auth
+    } else if status == 503 || is_throttle(&e.code) {
+        ErrorKind::Throttled
+    } else if status >= 500 {
+        ErrorKind::Server
+    } else if e.code.ends_with(".NotFound") {
+        ErrorKind::NotFound
+    } else {
+        ErrorKind::Refused
+    };
+    let hint = hint(&e.code, action, region);
+    ProviderError {
+        provider: Some(Provider::Ec2),
+        code: e.code,
+        message: e.message,
+        http_status: status,
+        request_id: e.request_id,
+        recommend: None,
+        hint,
+        kind,
+    }
+    .into()
+}
+
+fn hint(code: &str, action: &str, region: &str) -> Option<String> {
+    let h = match code {
+        "InvalidAMIName.Duplicate" => "the name is taken: this account already has an AMI of that \
+             name in this region; choose another --name or deregister the old AMI"
+            .to_string(),
+        "InvalidInstanceID.NotFound" | "InvalidInstanceID.Malformed" => format!(
+            "no such instance in {region}: check --instance-id and --region (the instance must \
+             be in the region the request goes to)"
+        ),
+        "InvalidAMIID.NotFound" | "InvalidAMIID.Malformed" | "InvalidAMIID.Unavailable" => {
+            format!("no such AMI in {region}: check --image-id and --region")
+        }
+        "AuthFailure" | "SignatureDoesNotMatch" | "InvalidClientTokenId" => {
+            "check the access key id and secret (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the \
+             profile) and that this machine's clock is right"
+                .to_string()
+        }
+        "UnauthorizedOperation" | "AccessDenied" => {
+            format!("the identity is not allowed ec2:{action}; ask for that IAM permission")
+        }
+        "ExpiredToken" | "RequestExpired" => {
+            "the temporary credentials (AWS_SESSION_TOKEN) have expired, or the clock is off: \
+             refresh them"
+                .to_string()
+        }
+        "OptInRequired" => {
+            format!("the account is not subscribed to EC2 in {region} (an opt-in region?)")
+        }
+        c if is_throttle(c) => {
+            "EC2 is throttling this account: try again later, or raise --max-attempts".to_string()
+        }
+        _ => return None,
+    };
+    Some(h)
+}
+
+/// The start of a body, on one line, for an error message.
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(160)
+        .collect();
+    if flat.trim().is_empty() {
+        "(empty body)".into()
+    } else if text.chars().count() > 160 {
+        format!("{}…", flat.trim())
+    } else {
+        flat.trim().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn err(code: &str) -> String {
+        format!(
+            "<Response><Errors><Error><Code>{code}</Code><Message>m</Message></Error></Errors><RequestID>rid</RequestID></Response>"
+        )
+    }
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(verdict(&resp(200, "<x/>")), Verdict::Final);
+        assert_eq!(
+            verdict(&resp(400, &err("InvalidAMIID.NotFound"))),
+            Verdict::Final
+        );
+        assert_eq!(
+            verdict(&resp(503, &err("RequestLimitExceeded"))),
+            Verdict::NotProcessed { after: None }
+        );
+        assert_eq!(
+            verdict(&resp(400, &err("Throttling"))),
+            Verdict::NotProcessed { after: None }
+        );
+        assert_eq!(
+            verdict(&resp(500, &err("InternalError"))),
+            Verdict::MaybeProcessed { after: None }
+        );
+        assert_eq!(
+            verdict(&resp(500, "<html>oops")),
+            Verdict::MaybeProcessed { after: None }
+        );
+    }
+
+    #[test]
+    fn kinds_exit_codes_and_hints() {
+        let e = to_error(&resp(401, &err("AuthFailure")), "CreateImage", "us-east-1");
+        assert_eq!(e.exit_code(), 4);
+        let e = to_error(&resp(503, &err("RequestLimitExceeded")), "CreateImage", "r");
+        assert_eq!(e.exit_code(), 5);
+        let e = to_error(
+            &resp(400, &err("InvalidAMIName.Duplicate")),
+            "CreateImage",
+            "r",
+        );
+        let Error::Provider(p) = &e else {
+            panic!("{e}")
+        };
+        assert_eq!(p.request_id.as_deref(), Some("rid"));
+        assert!(p.hint.as_deref().unwrap_or("").contains("name is taken"));
+        assert_eq!(e.exit_code(), 1);
+        let e = to_error(&resp(500, "<html>Internal</html>"), "CreateImage", "r");
+        assert!(
+            matches!(
+                e,
+                Error::BadResponse {
+                    http_status: 500,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let e = to_error(&resp(403, ""), "CreateImage", "r");
+        assert_eq!(e.exit_code(), 4);
+    }
+}
