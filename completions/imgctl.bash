@@ -28,6 +28,9 @@ _imgctl() {
             imgctl,describe)
                 cmd="imgctl__subcmd__describe"
                 ;;
+            imgctl,emulator)
+                cmd="imgctl__subcmd__emulator"
+                ;;
             imgctl,help)
                 cmd="imgctl__subcmd__help"
                 ;;
@@ -68,7 +71,7 @@ _imgctl() {
 
     case "${cmd}" in
         imgctl)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version image create import modify describe wait config completion help"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version image create import modify describe wait config emulator completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -138,7 +141,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__completion)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version bash elvish fish powershell zsh"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -208,7 +211,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__config)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version show"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -278,7 +281,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__config__subcmd__show)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -348,7 +351,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__create)
-            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version"
+            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -486,7 +489,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__describe)
-            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version"
+            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -559,8 +562,90 @@ _imgctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        imgctl__subcmd__emulator)
+            opts="-h -V --listen --speed --fault --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --speed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "ens ecs ec2 ims" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json table text" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mode)
+                    COMPREPLY=($(compgen -W "token aksk" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-version)
+                    COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         imgctl__subcmd__help)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -630,7 +715,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version create import modify describe wait"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version create import modify describe wait"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -700,7 +785,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__create)
-            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version"
+            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -838,7 +923,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__describe)
-            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version"
+            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -912,7 +997,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__import)
-            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version"
+            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1054,7 +1139,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__modify)
-            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version"
+            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1176,7 +1261,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__wait)
-            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version"
+            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1258,7 +1343,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__import)
-            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version"
+            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1400,7 +1485,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__modify)
-            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version"
+            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1522,7 +1607,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__wait)
-            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --help --version"
+            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_imgctl_global_optspecs
-    string join \n provider= region= profile= endpoint-url= iam-endpoint-url= output= query= raw debug dry-run wait wait-timeout= poll-interval= max-attempts= connect-timeout= read-timeout= auth-mode= signature-version= h/help V/version
+    string join \n provider= region= profile= endpoint-url= iam-endpoint-url= output= query= raw debug dry-run wait wait-timeout= poll-interval= max-attempts= connect-timeout= read-timeout= auth-mode= signature-version= emulator h/help V/version
 end
 
 function __fish_imgctl_needs_command
@@ -49,6 +49,7 @@ complete -c imgctl -n "__fish_imgctl_needs_command" -l raw -d 'Add the provider\
 complete -c imgctl -n "__fish_imgctl_needs_command" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_needs_command" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_needs_command" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_needs_command" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_needs_command" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "image" -d 'Create, import, modify, describe and wait for images'
@@ -58,6 +59,7 @@ complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "modify" -d 'Shortcut 
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "describe" -d 'Shortcut for `imgctl image describe`'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "wait" -d 'Shortcut for `imgctl image wait`'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "config" -d 'Inspect the resolved configuration'
+complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "emulator" -d 'Serve a local emulator of ENS, ECS, EC2 and IAM+IMS until Ctrl-C (endpoint on the first line)'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "completion" -d 'Print a shell completion script to stdout'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "help" -d 'Help on a command or a topic (exit-codes)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
@@ -85,6 +87,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -f -a "create" -d 'Create an image from an instance (or a snapshot)'
@@ -137,6 +140,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l name -d 'Name of the new image (ec2: set as the Name tag of the import task)' -r
@@ -184,6 +188,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l image-id -d 'The image to change' -r
@@ -226,6 +231,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l image-id -d 'The image to show' -r
@@ -254,6 +260,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l image-id -d 'Wait until this image is available' -r
@@ -284,6 +291,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l name -d 'Name of the new image (each cloud\'s naming rules are checked before sending)' -r
@@ -331,6 +339,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l raw -d 'Add the
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l name -d 'Name of the new image (ec2: set as the Name tag of the import task)' -r
@@ -378,6 +387,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l raw -d 'Add the
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l image-id -d 'The image to change' -r
@@ -420,6 +430,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l raw -d 'Add the
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l image-id -d 'The image to show' -r
@@ -448,6 +459,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l raw -d 'Add t
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l image-id -d 'Wait until this image is available' -r
@@ -478,6 +490,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l raw -d 'Add the p
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
@@ -505,6 +518,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_see
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -f -a "show" -d 'Print every resolved setting and where it came from (secrets masked)'
@@ -533,8 +547,40 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_su
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l listen -d 'Loopback address and port to listen on (a non-loopback address is refused). [default: 127.0.0.1 and a free port]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l speed -d 'Time each life-cycle phase takes; 0 moves an image one phase on per describe. [env: IMGCTL_EMULATOR_SPEED] [default: 2s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l fault -d 'Fault to inject, PROVIDER:OPERATION:KIND[:COUNT] with * for any; KIND is throttle, error500, error503, delay, drop, truncate, html or fail_image (repeatable). [env: IMGCTL_EMULATOR_FAULTS, ;-separated]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
+ecs\t'Alibaba Cloud Elastic Compute Service'
+ec2\t'AWS EC2 (alias: aws)'
+ims\t'Huawei Cloud IMS (alias: huawei)'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
+table\t'A key/value table for people'
+text\t'Tab-separated values, for cut and read'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
+aksk\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
+v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l raw -d 'Add the provider\'s own response under "raw"'
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
 ecs\t'Alibaba Cloud Elastic Compute Service'
 ec2\t'AWS EC2 (alias: aws)'
@@ -560,6 +606,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l raw -d 'Add
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
@@ -587,5 +634,6 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l raw -d 'Add the p
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -s V -l version -d 'Print version'

@@ -564,7 +564,6 @@ fn ims_status(img: &Image, st: &State, speed: Duration) -> &'static str {
         Some(j) => match j.life.status(speed) {
             "SUCCESS" => "active",
             "FAIL" => "killed",
-            "INIT" => "queued",
             _ => "saving",
         },
         None => "active",
@@ -773,7 +772,7 @@ fn delete_image(id: &str, region: &str, ctx: &mut Ctx) -> R {
             format!("The image {id} does not exist."),
         ));
     };
-    if matches!(ims_status(img, ctx.state, speed), "queued" | "saving") {
+    if ims_status(img, ctx.state, speed) == "saving" {
         return Err(ie(
             "IMG.0090",
             "The image is being created and cannot be deleted.",

@@ -177,8 +177,13 @@ pub async fn run_foreground(opts: Options) -> Result<()> {
         state::HW_DEFAULT_REGION,
         speed.as_millis()
     );
-    crate::output::print_stdout(&banner)
-        .map_err(|e| Error::Io(format!("cannot write to stdout: {e}")))?;
+    // A reader that took the endpoint and went away does not stop the server.
+    match crate::output::print_stdout(&banner) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(Error::Io(format!("cannot write to stdout: {e}")));
+        }
+        _ => {}
+    }
     let _ = tokio::signal::ctrl_c().await;
     drop(emu);
     Ok(())

@@ -308,18 +308,24 @@ impl State {
             };
             s.objects.insert((store, o.replacen(':', "/", 1)));
         }
-        let mut ens = Image::new(
-            Provider::Ens,
-            SEED_ENS_IMAGE.into(),
-            "demo-ens-image".into(),
-            "cn-hangzhou",
-            Lifecycle::finished(ENS_PHASES),
-        );
-        ens.instance_id = Some("i-5rr1bnyrc4tswr8cq3w6y".into());
-        ens.set("Architecture", "x86_64");
-        ens.set("Platform", "ubuntu");
-        ens.set("OsVersion", "22.04");
-        s.images.push(ens);
+        // The ids of the README's and DESIGN.md's examples exist too.
+        for (id, name) in [
+            (SEED_ENS_IMAGE, "demo-ens-image"),
+            ("m-5xxgg", "web-v1-example"),
+        ] {
+            let mut ens = Image::new(
+                Provider::Ens,
+                id.into(),
+                name.into(),
+                "",
+                Lifecycle::finished(ENS_PHASES),
+            );
+            ens.instance_id = Some("i-5rr1bnyrc4tswr8cq3w6y".into());
+            ens.set("Architecture", "x86_64");
+            ens.set("Platform", "ubuntu");
+            ens.set("OsVersion", "22.04");
+            s.images.push(ens);
+        }
         let mut ecs = Image::new(
             Provider::Ecs,
             SEED_ECS_IMAGE.into(),
@@ -334,16 +340,21 @@ impl State {
         ecs.set("Features.NvmeSupport", "unsupported");
         ecs.set("Features.ImdsSupport", "v1");
         s.images.push(ecs);
-        let mut ec2 = Image::new(
-            Provider::Ec2,
-            SEED_EC2_IMAGE.into(),
-            "demo-ec2-image".into(),
-            "us-east-1",
-            Lifecycle::finished(EC2_PHASES),
-        );
-        ec2.instance_id = Some("i-1234567890abcdef0".into());
-        ec2.set("architecture", "x86_64");
-        s.images.push(ec2);
+        for (id, name) in [
+            (SEED_EC2_IMAGE, "demo-ec2-image"),
+            ("ami-0abc", "web-v1-example"),
+        ] {
+            let mut ec2 = Image::new(
+                Provider::Ec2,
+                id.into(),
+                name.into(),
+                "us-east-1",
+                Lifecycle::finished(EC2_PHASES),
+            );
+            ec2.instance_id = Some("i-1234567890abcdef0".into());
+            ec2.set("architecture", "x86_64");
+            s.images.push(ec2);
+        }
         let mut ims = Image::new(
             Provider::Ims,
             SEED_IMS_IMAGE.into(),

@@ -1,0 +1,230 @@
+//! The emulator through the real binary: `imgctl emulator` and `--emulator`
+//! end to end (for every provider whose client has landed), faults seen
+//! from the client's side, and the settings it overrides.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+use common::{imgctl, stderr, stdout};
+use serde_json::Value;
+
+fn json(out: &std::process::Output) -> Value {
+    serde_json::from_str(stdout(out).trim()).unwrap_or(Value::Null)
+}
+
+fn assert_prefix(v: &Value, key: &str, prefix: &str) {
+    assert!(
+        v[key].as_str().is_some_and(|s| s.starts_with(prefix)),
+        "{key} of {v}"
+    );
+}
+
+/// Settings the emulator must override: these would fail against it.
+const HOSTILE_ENV: &[(&str, &str)] = &[
+    ("IMGCTL_EMULATOR_SPEED", "0"),
+    ("AWS_ACCESS_KEY_ID", "AKIAWRONGWRONGWRONG"),
+    ("AWS_SECRET_ACCESS_KEY", "wrong"),
+    ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
+    ("AWS_REGION", "eu-west-1"),
+];
+
+#[test]
+fn serve_prints_the_endpoint_first_and_answers() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imgctl"))
+        .args(["emulator", "--speed", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    out.read_line(&mut line).unwrap();
+    let url = line.trim().to_string();
+    let addr = url
+        .strip_prefix("http://127.0.0.1:")
+        .map(|p| format!("127.0.0.1:{p}"));
+    let mut body = String::new();
+    if let Some(a) = &addr {
+        let mut s = TcpStream::connect(a).unwrap();
+        s.write_all(b"GET /__imgctl/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        s.read_to_string(&mut body).unwrap();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(out);
+    assert!(addr.is_some(), "first line: {line:?}");
+    assert!(body.contains(r#""speed_ms":0"#), "{body}");
+}
+
+#[test]
+fn refuses_non_loopback_and_bad_fault_specs() {
+    let home = tempfile::tempdir().unwrap();
+    let o = imgctl(home.path(), &["emulator", "--listen", "0.0.0.0:0"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("loopback"), "{}", stderr(&o));
+    let o = imgctl(
+        home.path(),
+        &["emulator", "--fault", "ens:CreateImage:explode"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = imgctl(
+        home.path(),
+        &[
+            "--emulator",
+            "describe",
+            "--provider",
+            "ec2",
+            "--image-id",
+            "ami-0abc",
+        ],
+        &[("IMGCTL_EMULATOR_FAULTS", "nope")],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn ec2_readme_examples_run_against_the_emulator() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--emulator", "--poll-interval", "10ms"];
+        if !args.contains(&"--wait") {
+            all.truncate(1);
+        }
+        all.extend_from_slice(args);
+        imgctl(home.path(), &all, HOSTILE_ENV)
+    };
+    let o = run(&[
+        "create",
+        "--provider",
+        "ec2",
+        "--region",
+        "us-east-1",
+        "--instance-id",
+        "i-1234567890abcdef0",
+        "--name",
+        "web-v1",
+        "--no-reboot",
+        "--block-device-mapping",
+        "DeviceName=/dev/xvda,Ebs={VolumeSize=20,VolumeType=gp3}",
+        "--tag",
+        "team=web",
+        "--wait",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_prefix(&v, "image_id", "ami-");
+    assert_eq!(v["status"], "available");
+
+    let o = run(&[
+        "modify",
+        "--provider",
+        "ec2",
+        "--image-id",
+        "ami-0abc",
+        "--launch-permission-add",
+        "123456789012",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    let o = run(&[
+        "import",
+        "--provider",
+        "ec2",
+        "--url",
+        "s3://my-bucket/disk1.vmdk",
+        "--format",
+        "VMDK",
+        "--wait",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_prefix(&v, "task_id", "import-ami-");
+    assert_prefix(&v, "image_id", "ami-");
+
+    let o = run(&[
+        "--dry-run",
+        "create",
+        "--provider",
+        "ec2",
+        "--instance-id",
+        "i-1234567890abcdef0",
+        "--name",
+        "dry-v1",
+    ]);
+    assert_eq!(
+        (o.status.code(), json(&o)["dry_run"].as_bool()),
+        (Some(0), Some(true)),
+        "{}",
+        stderr(&o)
+    );
+
+    // Refusals come back with the cloud's code and imgctl's exit code.
+    let o = run(&[
+        "create",
+        "--provider",
+        "ec2",
+        "--instance-id",
+        "i-0000000000000dead",
+        "--name",
+        "web-v1",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("InvalidInstanceID.NotFound"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn ec2_faults_from_the_clients_side() {
+    let home = tempfile::tempdir().unwrap();
+    let create = [
+        "--emulator",
+        "create",
+        "--provider",
+        "ec2",
+        "--instance-id",
+        "i-1234567890abcdef0",
+        "--name",
+        "web-v1",
+    ];
+    let with = |faults: &str, extra: &[&str]| {
+        let mut env = HOSTILE_ENV.to_vec();
+        env.push(("IMGCTL_EMULATOR_FAULTS", faults));
+        let mut args = create.to_vec();
+        args.extend_from_slice(extra);
+        imgctl(home.path(), &args, &env)
+    };
+    // Two throttles, then success: the transport's retries get through.
+    let o = with("ec2:CreateImage:throttle:2", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // With one attempt only, the throttle is the answer: exit 5.
+    let o = with("ec2:CreateImage:throttle:1", &["--max-attempts", "1"]);
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("RequestLimitExceeded"),
+        "{}",
+        stderr(&o)
+    );
+    // A dropped connection after the create: ambiguous, never resent.
+    let o = with("ec2:CreateImage:drop:3", &[]);
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    // A truncated answer is a bad response, not a panic.
+    let o = with("ec2:CreateImage:truncate", &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"));
+    // An image that ends failed: --wait exits 7 with the ids printed.
+    let o = with(
+        "ec2:CreateImage:fail_image",
+        &["--wait", "--poll-interval", "10ms"],
+    );
+    assert_eq!(o.status.code(), Some(7), "{}", stderr(&o));
+    assert_eq!(json(&o)["status"], "failed");
+}
