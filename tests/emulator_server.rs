@@ -905,3 +905,112 @@ fn listens_on_loopback_only() {
     let err = rt.block_on(emulator::start(opts)).err().unwrap();
     assert!(err.to_string().contains("loopback"), "{err}");
 }
+
+#[test]
+fn malformed_requests_get_errors_not_crashes() {
+    let e = start(&[]);
+    let garbage_auth = vec![
+        ("x-acs-version".to_string(), ENS.to_string()),
+        (
+            "Authorization".to_string(),
+            "ACS3-HMAC-SHA256 nonsense".to_string(),
+        ),
+    ];
+    expect(
+        &http(&e, "POST", "/", &garbage_auth, b"").unwrap(),
+        400,
+        "IncompleteSignature",
+    );
+    expect(
+        &http(
+            &e,
+            "POST",
+            "/?Version=2014-05-26&Action=DescribeImages",
+            &[],
+            b"",
+        )
+        .unwrap(),
+        400,
+        "MissingAccessKeyId",
+    );
+    let aws = vec![(
+        "Authorization".to_string(),
+        "AWS4-HMAC-SHA256 Credential=x".to_string(),
+    )];
+    expect(
+        &http(&e, "POST", "/", &aws, b"Action=DescribeImages").unwrap(),
+        400,
+        "IncompleteSignature",
+    );
+
+    let r = v3(
+        &e,
+        ENS,
+        "ImportImage",
+        &[
+            ("ImageName", "imp1"),
+            ("Architecture", "x86_64"),
+            ("DiskDeviceMapping", "[{not json"),
+        ],
+    );
+    expect(&r, 400, "InvalidParameter");
+    let r = v3(
+        &e,
+        ENS,
+        "ImportImage",
+        &[
+            ("ImageName", "imp1"),
+            ("Architecture", "x86_64"),
+            ("OSSBucket", "nope"),
+            ("OSSObject", "x"),
+        ],
+    );
+    expect(&r, 404, "InvalidOSSObject.NotFound");
+    expect(
+        &v3(&e, ENS, "NoSuchAction", &[]),
+        404,
+        "InvalidAction.NotFound",
+    );
+    expect(
+        &ec2(&e, "Action=NoSuchAction&Version=2016-11-15"),
+        400,
+        "InvalidAction",
+    );
+
+    expect(
+        &hw(&e, "POST", "/v2/cloudimages/action", &[], "[1,2"),
+        400,
+        "IMG.0001",
+    );
+    expect(
+        &hw(&e, "POST", "/v2/cloudimages/action", &[], ""),
+        400,
+        "IMG.0007",
+    );
+    let img = "/v2/cloudimages/33ad552d-1149-471c-8575-f1d02b9f3d1d";
+    expect(&hw(&e, "PATCH", img, &[], "{}"), 400, "IMG.0001");
+    expect(
+        &hw(&e, "GET", "/v2/nothing/here", &[], ""),
+        404,
+        "APIGW.0101",
+    );
+    let ct = vec![("Content-Type".to_string(), "application/json".to_string())];
+    let t = http(&e, "POST", "/v3/auth/tokens", &ct, b"\xff\xfe").unwrap();
+    assert_eq!(t.status, 400);
+    assert_eq!(
+        http(&e, "GET", "/__imgctl/nothing", &[], b"")
+            .unwrap()
+            .status,
+        404
+    );
+    assert_eq!(http(&e, "GET", "/elsewhere", &[], b"").unwrap().status, 404);
+
+    // Not HTTP at all: that connection dies, the server lives on.
+    let mut s = TcpStream::connect(e.addr).unwrap();
+    s.write_all(b"\x00\x01garbage\r\n\r\n").unwrap();
+    let _ = s.read_to_end(&mut Vec::new());
+    assert_eq!(
+        ec2(&e, "Action=DescribeImages&Version=2016-11-15").status,
+        200
+    );
+}

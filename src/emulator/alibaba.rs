@@ -873,7 +873,7 @@ fn ecs_describe(params: &[(String, String)], ctx: &mut Ctx) -> R {
                 .enumerate()
                 .map(|(n, u)| {
                     let (b, o) = u.trim_start_matches("oss://").split_once('/').unwrap_or(("", ""));
-                    json!({"Device": format!("/dev/xvd{}", (b'a' + n as u8) as char), "Size": "40",
+                    json!({"Device": format!("/dev/xvd{}", char::from(b'a' + (n % 26) as u8)), "Size": "40",
                            "Type": if n == 0 { "system" } else { "data" },
                            "ImportOSSBucket": b, "ImportOSSObject": o, "Progress": format!("{progress}%")})
                 })

@@ -306,6 +306,18 @@ def test_iam_wrong_password_is_refused(emu):
     assert err.value.status_code == 401
 
 
+def test_iam_wrong_secret_is_refused(emu):
+    from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+    from huaweicloudsdkiam.v3 import model as m
+
+    ok = s.iam_client(emu).keystone_list_projects(m.KeystoneListProjectsRequest(name=s.HUAWEI_REGION))
+    assert ok.projects[0].id == s.HUAWEI_PROJECT_ID
+    with pytest.raises(ClientRequestException) as err:
+        s.iam_client(emu, sk="not-the-secret").keystone_list_projects(
+            m.KeystoneListProjectsRequest(name=s.HUAWEI_REGION))
+    assert err.value.status_code == 401 and err.value.error_code == "APIGW.0301"
+
+
 def test_ims_create_then_show_job_until_success(emu):
     job_id = s.ims_create_image_from_ecs(emu)["job_id"]
     statuses = []
