@@ -218,6 +218,14 @@ impl Client {
             project_scoped: false,
         };
         let resp = self.send_authenticated(&call).await?;
+        if resp.status == 404 {
+            // Not "image not found" for the caller: the look-up itself failed.
+            return Err(Error::config(format!(
+                "cannot look up the project id: {} answered 404 for /v3/projects; check \
+                 --iam-endpoint-url or set HUAWEICLOUD_SDK_PROJECT_ID",
+                url_host(&self.iam)
+            )));
+        }
         if !(200..300).contains(&resp.status) {
             return Err(errors::to_error(&resp));
         }
