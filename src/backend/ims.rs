@@ -101,14 +101,11 @@ impl Ims {
         Ok(o)
     }
 
-    /// The image list entry for an id, or None when IMS does not know it.
+    /// The image list entry for an id, or None when the list is empty (a
+    /// 404 here would be a wrong endpoint, not a missing image).
     async fn find_image(&mut self, image_id: &str) -> Result<Option<(Value, Reply)>> {
         let call = Call::ims("GET", "/v2/cloudimages".into()).query("id", image_id);
-        let reply = match self.client.send(&call).await {
-            Ok(r) => r,
-            Err(Error::Provider(p)) if p.kind == ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
-        };
+        let reply = self.client.send(&call).await?;
         let images = reply.body["images"]
             .as_array()
             .ok_or_else(|| no_field(&reply, "images"))?;
