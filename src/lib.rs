@@ -6,6 +6,7 @@ pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod huawei;
 pub mod ops;
 pub mod output;
 pub mod run;
