@@ -206,6 +206,13 @@ impl Transport {
         }
     }
 
+    /// `--dry-run` where the cloud has no DryRun of its own: with --debug,
+    /// logs the signed request (redacted) that would have gone out.
+    /// Nothing is sent.
+    pub fn show_unsent(&self, req: &HttpRequest) {
+        self.log_request(req, 0);
+    }
+
     async fn send_once(
         &self,
         req: &HttpRequest,
@@ -309,11 +316,12 @@ impl Transport {
         if !self.cfg.debug {
             return;
         }
-        let mut out = format!(
-            "> {} {} (attempt {attempt})\n",
-            req.method,
-            redact_url(&req.url)
-        );
+        let label = if attempt == 0 {
+            "not sent: --dry-run".to_string()
+        } else {
+            format!("attempt {attempt}")
+        };
+        let mut out = format!("> {} {} ({label})\n", req.method, redact_url(&req.url));
         for (k, v) in &req.headers {
             out.push_str(&format!("> {k}: {}\n", redact_header(k, v)));
         }
