@@ -12,7 +12,7 @@ use time::macros::format_description;
 use super::error_codes;
 use crate::backend::{Ctx, Provider};
 use crate::config::{KeyPair, SignatureVersion};
-use crate::error::{Error, ProviderError, Result};
+use crate::error::{Error, ErrorKind, ProviderError, Result};
 use crate::sign::alibaba::{AcsCredentials, sign_v1, sign_v3};
 use crate::transport::{self, HttpRequest, HttpResponse, Idempotency, Verdict};
 
@@ -67,6 +67,10 @@ fn normalize_endpoint(u: &str) -> Result<String> {
             "endpoint URL '{u}': expected scheme://host[:port] (Alibaba RPC APIs live at the path /)"
         )));
     }
+    // The HTTP client drops a default port from the Host header it sends;
+    // the signed host must be that same string.
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let host = host.strip_suffix(default_port).unwrap_or(&host);
     Ok(format!("{scheme}://{host}"))
 }
 
@@ -318,7 +322,7 @@ pub fn parse(provider: Provider, resp: &HttpResponse) -> Result<Answer> {
     let success_code = |f: &ErrorFields| matches!(f.code.as_str(), "0" | "200");
     if resp.status >= 300 || fields.as_ref().is_some_and(|f| !success_code(f)) {
         return Err(match fields {
-            Some(f) => provider_error(provider, resp.status, f, header_rid),
+            Some(f) => provider_error(provider, resp, f, header_rid),
             None => Error::BadResponse {
                 message: format!(
                     "{} answered HTTP {} with a body that is not an Alibaba Cloud error: {}",
@@ -365,11 +369,17 @@ pub fn parse(provider: Provider, resp: &HttpResponse) -> Result<Answer> {
 
 fn provider_error(
     provider: Provider,
-    status: u16,
+    resp: &HttpResponse,
     f: ErrorFields,
     header_rid: Option<String>,
 ) -> Error {
-    let explained = error_codes::explain(&f.code, status);
+    let status = resp.status;
+    let mut explained = error_codes::explain(&f.code, status);
+    // The server's own "come back later" outranks the code: retries ran
+    // out on something that trying later may fix (exit 5).
+    if transport::retry_after(resp).is_some() && explained.kind == ErrorKind::Refused {
+        explained.kind = ErrorKind::Throttled;
+    }
     let hint = match (&f.auth_action, explained.hint) {
         (Some(a), Some(h)) => Some(format!("{h} (missing permission: {a})")),
         (Some(a), None) => Some(format!("missing permission: {a}")),
@@ -409,7 +419,6 @@ fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
     use crate::secret::Secret;
     use crate::sign::alibaba::{verify_v1, verify_v3};
 
@@ -547,6 +556,12 @@ mod tests {
             ok("ecs.cn-hangzhou.aliyuncs.com"),
             "https://ecs.cn-hangzhou.aliyuncs.com"
         );
+        assert_eq!(
+            ok("https://ens.aliyuncs.com:443"),
+            "https://ens.aliyuncs.com"
+        );
+        assert_eq!(ok("http://127.0.0.1:80/"), "http://127.0.0.1");
+        assert_eq!(ok("https://h:8443"), "https://h:8443");
         assert!(normalize_endpoint("http://h/some/path").is_err());
         assert!(normalize_endpoint("ftp://h").is_err());
     }
@@ -625,6 +640,19 @@ mod tests {
             parse(Provider::Ecs, &resp(200, &[], "[1]")),
             Err(Error::BadResponse { .. })
         ));
+    }
+
+    #[test]
+    fn retry_after_makes_any_refusal_retryable_later() {
+        let r = resp(
+            400,
+            &[("x-acs-retry-after", "100")],
+            r#"{"Code":"Busy.Foo","Message":"m"}"#,
+        );
+        let Err(Error::Provider(e)) = parse(Provider::Ecs, &r) else {
+            panic!()
+        };
+        assert_eq!(e.kind, ErrorKind::Throttled);
     }
 
     #[test]

@@ -102,7 +102,11 @@ impl Drop for Server {
     }
 }
 
-fn serve_one(stream: TcpStream, reqs: &Mutex<Vec<Recorded>>, handler: &Handler) -> std::io::Result<()> {
+fn serve_one(
+    stream: TcpStream,
+    reqs: &Mutex<Vec<Recorded>>,
+    handler: &Handler,
+) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     reader.read_line(&mut line)?;
@@ -126,7 +130,12 @@ fn serve_one(stream: TcpStream, reqs: &Mutex<Vec<Recorded>>, handler: &Handler) 
         .unwrap_or(0);
     let mut body = vec![0; len];
     reader.read_exact(&mut body)?;
-    let rec = Recorded { method, target, headers, body };
+    let rec = Recorded {
+        method,
+        target,
+        headers,
+        body,
+    };
     let n = {
         let mut r = reqs.lock().unwrap();
         r.push(rec.clone());
@@ -134,7 +143,11 @@ fn serve_one(stream: TcpStream, reqs: &Mutex<Vec<Recorded>>, handler: &Handler) 
     };
     let reply = handler(n, &rec);
     let mut out = stream;
-    let mut head = format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
+    let mut head = format!(
+        "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        reply.status,
+        reply.body.len()
+    );
     for (k, v) in &reply.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
