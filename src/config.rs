@@ -827,26 +827,47 @@ fn aws_files(env: &dyn Env, profile: &str) -> Result<CloudFound> {
         // nested `ec2 =` block may set endpoint_url for EC2 alone.
         if let Some(svc) = sec.get("services") {
             let sname = format!("services {}", svc.trim());
-            if let Some(ssec) = ini.section(Some(sname.as_str()))
-                && let Some(block) = ssec.get("ec2")
-            {
-                for line in block.lines() {
-                    if let Some((k, v)) = line.split_once('=')
-                        && k.trim() == "endpoint_url"
-                    {
-                        out.endpoint_url = Some(Val::new(
-                            v.trim().to_string(),
-                            Source::CloudFile {
-                                path: conf_path.clone(),
-                                section: sname.clone(),
-                            },
-                        ));
-                    }
-                }
+            let text = read_optional(&conf_path)?.unwrap_or_default();
+            if let Some(url) = nested_service_value(&text, &sname, "ec2", "endpoint_url") {
+                out.endpoint_url = Some(Val::new(
+                    url,
+                    Source::CloudFile {
+                        path: conf_path.clone(),
+                        section: sname,
+                    },
+                ));
             }
         }
     }
     Ok(out)
+}
+
+/// Reads `key` from the indented block under `service =` in `[section]`:
+/// the nested form of ~/.aws/config that INI parsers do not know.
+fn nested_service_value(text: &str, section: &str, service: &str, key: &str) -> Option<String> {
+    let mut in_section = false;
+    let mut in_service = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_section = t.trim_start_matches('[').trim_end_matches(']').trim() == section;
+            in_service = false;
+            continue;
+        }
+        if !in_section || t.is_empty() || t.starts_with('#') || t.starts_with(';') {
+            continue;
+        }
+        let indented = line.starts_with([' ', '\t']);
+        let Some((k, v)) = t.split_once('=').map(|(k, v)| (k.trim(), v.trim())) else {
+            continue;
+        };
+        if !indented {
+            in_service = k == service;
+        } else if in_service && k == key {
+            return Some(v.to_string());
+        }
+    }
+    None
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,621 @@
+//! The real binary: usage errors, capability checks, help, shortcuts.
+
+mod common;
+
+use common::{Reply, Server, imgctl, stderr, stdout};
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+fn code(o: &std::process::Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+/// A value that passes parsing for each verb flag.
+fn sample(flag: &str) -> Option<&'static str> {
+    Some(match flag {
+        "no-reboot"
+        | "with-data-disks"
+        | "delete-instance-after-upload"
+        | "make-public"
+        | "make-private"
+        | "is-config"
+        | "quick-import" => return None,
+        "tag" | "snapshot-tag" => "k=v",
+        "block-device-mapping" => "device=/dev/xvda,size=20",
+        "data-image" => "name=d1,volume=v-1",
+        "min-ram" | "max-ram" | "min-disk" => "1024",
+        "launch-permission-add" | "launch-permission-remove" => "123456789012",
+        "status" => "Deprecated",
+        "nvme-support" => "supported",
+        "imds-support" => "v2",
+        "disk" => "oss://b/o",
+        _ => "x",
+    })
+}
+
+// The contract table of DESIGN.md section 1, written out independently of
+// src/backend: the flags each provider must refuse.
+const CREATE_UNSUPPORTED: &[(&str, &[&str])] = &[
+    (
+        "ens",
+        &[
+            "description",
+            "tag",
+            "no-reboot",
+            "block-device-mapping",
+            "snapshot-tag",
+            "data-image",
+            "min-ram",
+            "max-ram",
+            "enterprise-project-id",
+            "client-token",
+        ],
+    ),
+    (
+        "ecs",
+        &[
+            "no-reboot",
+            "snapshot-tag",
+            "with-data-disks",
+            "delete-instance-after-upload",
+            "target-oss-region",
+            "data-image",
+            "min-ram",
+            "max-ram",
+            "enterprise-project-id",
+        ],
+    ),
+    (
+        "ec2",
+        &[
+            "snapshot-id",
+            "with-data-disks",
+            "delete-instance-after-upload",
+            "target-oss-region",
+            "data-image",
+            "min-ram",
+            "max-ram",
+            "enterprise-project-id",
+            "client-token",
+        ],
+    ),
+    (
+        "ims",
+        &[
+            "snapshot-id",
+            "no-reboot",
+            "block-device-mapping",
+            "snapshot-tag",
+            "with-data-disks",
+            "delete-instance-after-upload",
+            "target-oss-region",
+            "client-token",
+        ],
+    ),
+];
+const IMPORT_UNSUPPORTED: &[(&str, &[&str])] = &[
+    (
+        "ens",
+        &[
+            "min-disk",
+            "role-name",
+            "boot-mode",
+            "description",
+            "tag",
+            "client-token",
+        ],
+    ),
+    (
+        "ecs",
+        &["oss-region", "os-version", "compute-type", "min-disk"],
+    ),
+    (
+        "ec2",
+        &[
+            "oss-region",
+            "os-type",
+            "os-version",
+            "compute-type",
+            "min-disk",
+        ],
+    ),
+    (
+        "ims",
+        &[
+            "oss-region",
+            "format",
+            "platform",
+            "compute-type",
+            "role-name",
+            "license-type",
+            "client-token",
+        ],
+    ),
+];
+const MODIFY_UNSUPPORTED: &[(&str, &[&str])] = &[
+    (
+        "ens",
+        &[
+            "description",
+            "status",
+            "family",
+            "boot-mode",
+            "license-type",
+            "nvme-support",
+            "imds-support",
+            "launch-permission-add",
+            "make-public",
+            "min-ram",
+        ],
+    ),
+    (
+        "ecs",
+        &[
+            "launch-permission-add",
+            "launch-permission-remove",
+            "make-public",
+            "make-private",
+            "min-ram",
+            "max-ram",
+        ],
+    ),
+    (
+        "ec2",
+        &[
+            "name",
+            "status",
+            "family",
+            "boot-mode",
+            "license-type",
+            "nvme-support",
+            "min-ram",
+            "max-ram",
+        ],
+    ),
+    (
+        "ims",
+        &[
+            "status",
+            "family",
+            "license-type",
+            "nvme-support",
+            "imds-support",
+            "launch-permission-add",
+            "make-public",
+        ],
+    ),
+];
+
+fn base_args(verb: &str, provider: &str) -> Vec<String> {
+    let mut v: Vec<String> = vec![verb.into(), "--provider".into(), provider.into()];
+    match verb {
+        "create" => v.extend(["--name", "valid-name", "--instance-id", "i-1"].map(String::from)),
+        "import" => v.extend(["--url", "oss://b/o", "--name", "valid-name"].map(String::from)),
+        _ => v.extend(["--image-id", "m-1"].map(String::from)),
+    }
+    v
+}
+
+#[test]
+fn every_flag_a_provider_lacks_is_a_usage_error() {
+    let home = tmp();
+    let mut checked = 0;
+    for (verb, table) in [
+        ("create", CREATE_UNSUPPORTED),
+        ("import", IMPORT_UNSUPPORTED),
+        ("modify", MODIFY_UNSUPPORTED),
+    ] {
+        for (provider, flags) in table {
+            for flag in *flags {
+                let mut args = base_args(verb, provider);
+                args.push(format!("--{flag}"));
+                if let Some(v) = sample(flag) {
+                    args.push(v.into());
+                }
+                let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+                let o = imgctl(home.path(), &argv, &[]);
+                assert_eq!(code(&o), 2, "{argv:?}: {}", stderr(&o));
+                let e = stderr(&o);
+                assert!(
+                    e.contains(&format!("--{flag}")) && e.contains(provider),
+                    "{argv:?}: {e}"
+                );
+                assert!(stdout(&o).is_empty());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 89, "{checked}");
+}
+
+#[test]
+fn unknown_provider_and_unknown_flag_exit_2() {
+    let home = tmp();
+    let o = imgctl(
+        home.path(),
+        &[
+            "create",
+            "--provider",
+            "gcp",
+            "--name",
+            "x",
+            "--instance-id",
+            "i",
+        ],
+        &[],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("gcp"));
+    let o = imgctl(
+        home.path(),
+        &["create", "--provider", "ens", "--name", "abc", "--bogus"],
+        &[],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--bogus"));
+    // From the environment, too.
+    let o = imgctl(
+        home.path(),
+        &["create", "--name", "abc", "--instance-id", "i"],
+        &[("IMGCTL_PROVIDER", "gcp")],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("unknown provider 'gcp'"),
+        "{}",
+        stderr(&o)
+    );
+    // No provider at all.
+    let o = imgctl(
+        home.path(),
+        &["create", "--name", "abc", "--instance-id", "i"],
+        &[],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("no provider"));
+}
+
+#[test]
+fn provider_aliases() {
+    let home = tmp();
+    for (alias, canonical) in [("aws", "ec2"), ("huawei", "ims"), ("AWS", "ec2")] {
+        let o = imgctl(home.path(), &["config", "show", "--provider", alias], &[]);
+        if alias == "AWS" {
+            // clap takes exact values; the environment is case-insensitive.
+            let o = imgctl(
+                home.path(),
+                &["config", "show"],
+                &[("IMGCTL_PROVIDER", alias)],
+            );
+            assert_eq!(code(&o), 0, "{}", stderr(&o));
+            assert!(stdout(&o).contains(&format!("\"{canonical}\"")));
+            continue;
+        }
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert!(
+            stdout(&o).contains(&format!("\"value\": \"{canonical}\"")),
+            "{}",
+            stdout(&o)
+        );
+    }
+}
+
+#[test]
+fn invalid_names_per_provider() {
+    let home = tmp();
+    for (provider, name) in [
+        ("ens", "1starts-with-digit"),
+        ("ens", "has.dot"),
+        ("ecs", "aliyun-reserved"),
+        ("ecs", "a"),
+        ("ec2", "ab"),
+        ("ec2", "bad#char"),
+        ("ims", " leading-space"),
+        ("ims", "colon:bad"),
+    ] {
+        let o = imgctl(
+            home.path(),
+            &[
+                "create",
+                "--provider",
+                provider,
+                "--name",
+                name,
+                "--instance-id",
+                "i-1",
+            ],
+            &[],
+        );
+        assert_eq!(code(&o), 2, "{provider} {name}: {}", stderr(&o));
+        assert!(stderr(&o).contains("invalid image name"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn bad_values_are_usage_errors() {
+    let home = tmp();
+    for args in [
+        vec![
+            "modify",
+            "--provider",
+            "ecs",
+            "--image-id",
+            "m-1",
+            "--status",
+            "Gone",
+        ],
+        vec!["modify", "--provider", "ecs", "--image-id", "m-1"],
+        vec![
+            "modify",
+            "--provider",
+            "ec2",
+            "--image-id",
+            "ami-1",
+            "--launch-permission-add",
+            "12",
+        ],
+        vec![
+            "modify",
+            "--provider",
+            "ec2",
+            "--image-id",
+            "ami-1",
+            "--make-public",
+            "--make-private",
+        ],
+        vec![
+            "create",
+            "--provider",
+            "ec2",
+            "--name",
+            "abc",
+            "--instance-id",
+            "i",
+            "--tag",
+            "novalue",
+        ],
+        vec![
+            "create",
+            "--provider",
+            "ec2",
+            "--name",
+            "abc",
+            "--instance-id",
+            "i",
+            "--block-device-mapping",
+            "size=big",
+        ],
+        vec![
+            "import",
+            "--provider",
+            "ens",
+            "--url",
+            "s3://b/k",
+            "--name",
+            "abc",
+            "--os-type",
+            "linux",
+            "--format",
+            "qcow2",
+            "--architecture",
+            "x86_64",
+        ],
+        vec![
+            "import",
+            "--provider",
+            "ims",
+            "--url",
+            "obs://b/k",
+            "--name",
+            "abc",
+        ],
+        vec![
+            "create",
+            "--provider",
+            "ens",
+            "--name",
+            "abc",
+            "--instance-id",
+            "i",
+            "--wait-timeout",
+            "5x",
+        ],
+        vec![
+            "describe",
+            "--provider",
+            "ens",
+            "--image-id",
+            "m-1",
+            "--wait-timeout",
+            "5m",
+        ],
+        vec![
+            "describe",
+            "--provider",
+            "ens",
+            "--image-id",
+            "m-1",
+            "--auth-mode",
+            "token",
+        ],
+        vec!["wait", "--provider", "ens", "--job-id", "j-1"],
+        vec!["wait", "--provider", "ens"],
+        vec![
+            "describe",
+            "--provider",
+            "ens",
+            "--image-id",
+            "m-1",
+            "--query",
+            "image_id[",
+        ],
+    ] {
+        let o = imgctl(home.path(), &args, &[]);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"));
+    }
+}
+
+#[test]
+fn help_for_every_verb_has_an_example() {
+    let home = tmp();
+    for path in [
+        vec!["image", "create"],
+        vec!["image", "import"],
+        vec!["image", "modify"],
+        vec!["image", "describe"],
+        vec!["image", "wait"],
+        vec!["create"],
+        vec!["import"],
+        vec!["modify"],
+        vec!["describe"],
+        vec!["wait"],
+        vec!["config", "show"],
+        vec![],
+    ] {
+        let mut args = path.clone();
+        args.push("--help");
+        let o = imgctl(home.path(), &args, &[]);
+        assert_eq!(code(&o), 0, "{args:?}");
+        let out = stdout(&o);
+        assert!(out.contains("Example"), "{args:?}: {out}");
+        assert!(out.contains("Usage: imgctl"), "{args:?}");
+    }
+    let o = imgctl(home.path(), &["help", "exit-codes"], &[]);
+    assert_eq!(code(&o), 0);
+    for c in ["130", "--wait", "retr"] {
+        assert!(stdout(&o).contains(c), "{c}");
+    }
+    let o = imgctl(home.path(), &["help", "image", "create"], &[]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("--instance-id"));
+    let o = imgctl(home.path(), &["help", "nonsense"], &[]);
+    assert_eq!(code(&o), 2);
+}
+
+/// `imgctl create` and `imgctl image create` must send the same request.
+/// Compared on the wire through a recording server, so what is checked is
+/// the parse and everything behind it.
+#[test]
+fn shortcut_and_long_form_send_the_same_request() {
+    let home = tmp();
+    let server = Server::start(|_, req| {
+        if req.body_text().contains("Action=") {
+            Reply::new(
+                200,
+                "text/xml",
+                "<CreateImageResponse><requestId>r-1</requestId><imageId>ami-1</imageId></CreateImageResponse>",
+            )
+        } else {
+            Reply::json(200, r#"{"RequestId":"r-1","Code":0,"ImageId":"m-1"}"#)
+        }
+    });
+    let env = [
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ak"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "sk-secret-value"),
+        ("AWS_ACCESS_KEY_ID", "ak"),
+        ("AWS_SECRET_ACCESS_KEY", "sk-secret-value"),
+    ];
+    let cases: Vec<Vec<&str>> = vec![
+        vec![
+            "--provider",
+            "ens",
+            "--name",
+            "web-v1",
+            "--instance-id",
+            "i-5rr1",
+            "--with-data-disks",
+            "--target-oss-region",
+            "cn-beijing",
+        ],
+        vec![
+            "--provider",
+            "ec2",
+            "--region",
+            "us-east-1",
+            "--name",
+            "web v1",
+            "--instance-id",
+            "i-0abc",
+            "--no-reboot",
+            "--tag",
+            "team=web",
+            "--block-device-mapping",
+            "DeviceName=/dev/xvda,Ebs={VolumeSize=20}",
+        ],
+    ];
+    for case in cases {
+        let mut outs = Vec::new();
+        for prefix in [vec!["create"], vec!["image", "create"]] {
+            let before = server.requests().len();
+            let mut args = prefix.clone();
+            args.extend(["--endpoint-url", server.url.as_str()]);
+            args.extend(case.iter().copied());
+            let o = imgctl(home.path(), &args, &env);
+            let reqs: Vec<(String, String, String)> = server.requests()[before..]
+                .iter()
+                .map(|r| (r.method.clone(), r.target.clone(), r.body_text()))
+                .collect();
+            outs.push((code(&o), stdout(&o), stderr(&o), reqs));
+        }
+        assert_eq!(outs[0], outs[1], "{case:?}");
+        assert!(!outs[0].2.contains("sk-secret-value"));
+    }
+}
+
+#[test]
+fn completion_scripts_are_generated() {
+    let home = tmp();
+    for shell in ["bash", "zsh", "fish"] {
+        let o = imgctl(home.path(), &["completion", shell], &[]);
+        assert_eq!(code(&o), 0);
+        assert!(stdout(&o).contains("instance-id"), "{shell}");
+    }
+}
+
+/// The committed completions/ must be what the binary generates now.
+#[test]
+fn committed_completions_are_fresh() {
+    let home = tmp();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "imgctl.bash"),
+        ("zsh", "_imgctl"),
+        ("fish", "imgctl.fish"),
+        ("powershell", "_imgctl.ps1"),
+        ("elvish", "imgctl.elv"),
+    ] {
+        let o = imgctl(home.path(), &["completion", shell], &[]);
+        let committed = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+        assert!(
+            committed == stdout(&o),
+            "completions/{file} is stale: run `imgctl completion {shell} > completions/{file}`"
+        );
+    }
+}
+
+#[test]
+fn closed_stdout_is_not_an_error() {
+    use std::process::{Command, Stdio};
+    let home = tmp();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imgctl"))
+        .args(["config", "show", "--provider", "ec2"])
+        .env_clear()
+        .env("HOME", home.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // The reader goes away before imgctl writes, as with `| head -0`.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}

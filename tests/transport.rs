@@ -1,0 +1,206 @@
+//! The transport against a real HTTP server on 127.0.0.1: the signing hook
+//! runs again on every attempt, and only what is safe is retried.
+
+mod common;
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use common::{Reply, Server};
+use imgctl::transport::{
+    HttpRequest, Idempotency, Transport, TransportConfig, Verdict, random_hex,
+};
+
+fn transport(max_attempts: u32) -> Transport {
+    let cfg = TransportConfig {
+        max_attempts,
+        loopback: true,
+        backoff_base: Duration::from_millis(1),
+        backoff_cap: Duration::from_millis(5),
+        connect_timeout: Duration::from_secs(2),
+        read_timeout: Duration::from_secs(2),
+        ..TransportConfig::default()
+    };
+    Transport::new(cfg, vec![]).expect("transport")
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// 503 = "not processed" (throttled), anything else final.
+fn classify(r: &imgctl::transport::HttpResponse) -> Verdict {
+    match r.status {
+        503 => Verdict::NotProcessed { after: None },
+        500 => Verdict::MaybeProcessed { after: None },
+        _ => Verdict::Final,
+    }
+}
+
+#[test]
+fn signing_hook_runs_on_every_attempt() {
+    let server = Server::start(|n, _| {
+        if n < 2 {
+            Reply::json(503, r#"{"Code":"ServiceUnavailable"}"#)
+        } else {
+            Reply::json(200, r#"{"ok":true}"#)
+        }
+    });
+    let calls = RefCell::new(Vec::new());
+    let t = transport(3);
+    let resp = rt()
+        .block_on(t.send(
+            Idempotency::Unsafe,
+            |attempt| {
+                let nonce = random_hex();
+                calls.borrow_mut().push((attempt, nonce.clone()));
+                Ok(HttpRequest {
+                    method: "POST",
+                    url: format!("{}/?Action=Test", server.url),
+                    headers: vec![("x-acs-signature-nonce".into(), nonce)],
+                    body: vec![],
+                })
+            },
+            classify,
+        ))
+        .expect("send");
+    assert_eq!(resp.status, 200);
+    let calls = calls.into_inner();
+    assert_eq!(calls.iter().map(|c| c.0).collect::<Vec<_>>(), vec![1, 2, 3]);
+    let seen: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| {
+            r.header("x-acs-signature-nonce")
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(seen.len(), 3);
+    // What reached the server is what each attempt signed, all different.
+    assert_eq!(seen, calls.iter().map(|c| c.1.clone()).collect::<Vec<_>>());
+    assert!(seen[0] != seen[1] && seen[1] != seen[2] && seen[0] != seen[2]);
+    assert!(
+        server.requests()[0]
+            .header("user-agent")
+            .is_some_and(|ua| ua.starts_with("imgctl/"))
+    );
+}
+
+#[test]
+fn ambiguous_failure_of_unsafe_request_is_not_retried() {
+    let server = Server::start(|_, _| Reply::json(500, r#"{"Code":"InternalError"}"#));
+    let t = transport(3);
+    let resp = rt()
+        .block_on(t.send(
+            Idempotency::Unsafe,
+            |_| {
+                Ok(HttpRequest {
+                    method: "POST",
+                    url: server.url.clone(),
+                    headers: vec![],
+                    body: b"Action=CreateImage".to_vec(),
+                })
+            },
+            classify,
+        ))
+        .expect("send");
+    assert_eq!(resp.status, 500);
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "a create must not be sent twice"
+    );
+}
+
+#[test]
+fn ambiguous_failure_of_safe_request_is_retried_until_exhausted() {
+    let server = Server::start(|_, _| Reply::json(500, "{}"));
+    let t = transport(4);
+    let resp = rt()
+        .block_on(t.send(
+            Idempotency::Safe,
+            |_| {
+                Ok(HttpRequest {
+                    method: "GET",
+                    url: server.url.clone(),
+                    headers: vec![],
+                    body: vec![],
+                })
+            },
+            classify,
+        ))
+        .expect("send");
+    assert_eq!(resp.status, 500);
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[test]
+fn connection_refused_is_retried_and_reported_as_network_error() {
+    // Bind then drop: nothing listens on that port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let attempts = RefCell::new(0);
+    let t = transport(3);
+    let err = rt()
+        .block_on(t.send(
+            Idempotency::Unsafe,
+            |_| {
+                *attempts.borrow_mut() += 1;
+                Ok(HttpRequest {
+                    method: "POST",
+                    url: format!("http://127.0.0.1:{port}/"),
+                    headers: vec![],
+                    body: vec![],
+                })
+            },
+            classify,
+        ))
+        .expect_err("must fail");
+    // Nothing reached a server, so even a create may be sent again.
+    assert_eq!(*attempts.borrow(), 3);
+    assert_eq!(err.exit_code(), 5);
+    assert!(err.to_string().contains("cannot connect"), "{err}");
+}
+
+#[test]
+fn read_timeout_ends_a_silent_exchange_without_resending_a_create() {
+    let server = Server::start(|_, _| {
+        std::thread::sleep(Duration::from_millis(800));
+        Reply::json(200, "{}")
+    });
+    let cfg = TransportConfig {
+        max_attempts: 3,
+        loopback: true,
+        read_timeout: Duration::from_millis(150),
+        backoff_base: Duration::from_millis(1),
+        ..TransportConfig::default()
+    };
+    let t = Transport::new(cfg, vec![]).expect("transport");
+    let err = rt()
+        .block_on(t.send(
+            Idempotency::Unsafe,
+            |_| {
+                Ok(HttpRequest {
+                    method: "POST",
+                    url: server.url.clone(),
+                    headers: vec![],
+                    body: b"Action=CreateImage".to_vec(),
+                })
+            },
+            classify,
+        ))
+        .expect_err("must time out");
+    assert_eq!(err.exit_code(), 5);
+    let msg = err.to_string();
+    assert!(
+        msg.contains("in time") && msg.contains("not sent again"),
+        "{msg}"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
