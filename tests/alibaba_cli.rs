@@ -494,11 +494,17 @@ fn ecs_create_retry_keeps_the_client_token() {
 
 #[test]
 fn ens_create_is_not_sent_twice_after_an_internal_error() {
-    let srv = Server::start(|_, _| {
-        Reply::json(
+    let srv = Server::start(|_, r| match action(r).as_str() {
+        "CreateImage" => Reply::json(
             500,
             r#"{"RequestId":"R-E","Code":"InternalError","Message":"boom"}"#,
-        )
+        ),
+        // The look-up by name after the ambiguous failure; the fuzzy
+        // filter also returns a longer name, which must not count.
+        _ => Reply::json(
+            200,
+            r#"{"Code":0,"RequestId":"R-L","Images":{"Image":[{"ImageId":"m-made","ImageName":"web-v1","Status":"Creating"},{"ImageId":"m-other","ImageName":"web-v1-old","Status":"Available"}]}}"#,
+        ),
     });
     let o = run(&[
         "--provider",
@@ -512,12 +518,19 @@ fn ens_create_is_not_sent_twice_after_an_internal_error() {
         "i-1",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let actions: Vec<String> = srv.requests().iter().map(action).collect();
     assert_eq!(
-        srv.requests().len(),
-        1,
-        "an ENS create has no token: one attempt only"
+        actions,
+        ["CreateImage", "DescribeSelfImages"],
+        "an ENS create has no token: one attempt only, then a look-up by name"
     );
-    assert!(stderr(&o).contains("InternalError"));
+    let e = stderr(&o);
+    assert!(e.contains("InternalError") && e.contains("R-E"), "{e}");
+    assert!(e.contains("m-made") && !e.contains("m-other"), "{e}");
+    assert_eq!(
+        param(&srv.requests()[1], "ImageName").as_deref(),
+        Some("web-v1")
+    );
 }
 
 #[test]
@@ -550,11 +563,12 @@ fn html_502_is_a_clear_error_not_a_panic() {
     assert_eq!(o.status.code(), Some(1), "{e}");
     assert!(e.contains("502") && e.contains("Bad Gateway"), "{e}");
     assert!(!e.contains("panicked"), "{e}");
-    assert_eq!(
-        srv.requests().len(),
-        1,
-        "an import without a token is not resent"
-    );
+    let imports = srv
+        .requests()
+        .iter()
+        .filter(|r| action(r) == "ImportImage")
+        .count();
+    assert_eq!(imports, 1, "an import without a token is not resent");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::{Backend, Capabilities, Ctx, Provider};
 use crate::alibaba::rpc::{self, Answer, Api, Params};
 use crate::alibaba::{exact, image_list, not_found, observe, outcome, text};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
 use crate::transport::Idempotency;
 
@@ -77,13 +77,74 @@ impl Ens {
                 ..Outcome::default()
             });
         }
-        let a = rpc::call(&self.ctx, &self.api, action, params, idempotency).await?;
+        let a = match rpc::call(&self.ctx, &self.api, action, params, idempotency).await {
+            Ok(a) => a,
+            Err(e) if idempotency == Idempotency::Unsafe && ambiguous(&e) => {
+                return Err(self.look_up_by_name(e, params.get("ImageName")).await);
+            }
+            Err(e) => return Err(e),
+        };
         let mut o = outcome(Provider::Ens, operation, &a, self.ctx.raw);
         o.name = params.get("ImageName").map(str::to_string);
         if o.image_id.is_none() {
             o.image_id = params.get("ImageId").map(str::to_string);
         }
         Ok(o)
+    }
+
+    /// ENS has no idempotency token, so a create is never sent twice. When
+    /// the answer leaves open whether it made an image, the image is looked
+    /// up by its name so the user knows before sending it again.
+    async fn look_up_by_name(&self, e: Error, name: Option<&str>) -> Error {
+        let Some(name) = name else { return e };
+        let mut p = Params::new();
+        p.put("ImageName", name)
+            .put("PageSize", PAGE_SIZE.to_string());
+        let found = rpc::call(
+            &self.ctx,
+            &self.api,
+            "DescribeSelfImages",
+            &p,
+            Idempotency::Safe,
+        )
+        .await;
+        let Ok(a) = found else { return e };
+        let Ok(list) = image_list(&a, "DescribeSelfImages") else {
+            return e;
+        };
+        // The name filter is fuzzy: keep exact matches only.
+        let ids: Vec<String> = list
+            .iter()
+            .filter(|i| text(i, "ImageName").as_deref() == Some(name))
+            .filter_map(|i| text(i, "ImageId"))
+            .collect();
+        let note = if ids.is_empty() {
+            format!("ENS lists no image named '{name}' right now (check again before resending)")
+        } else {
+            format!(
+                "an image named '{name}' exists now ({}): this request may have made it, so check before sending it again",
+                ids.join(", ")
+            )
+        };
+        match e {
+            Error::Provider(mut pe) => {
+                pe.hint = Some(match pe.hint.take() {
+                    Some(h) => format!("{h}; {note}"),
+                    None => note,
+                });
+                Error::Provider(pe)
+            }
+            Error::BadResponse {
+                message,
+                http_status,
+                request_id,
+            } => Error::BadResponse {
+                message: format!("{message}\n  note: {note}"),
+                http_status,
+                request_id,
+            },
+            other => other,
+        }
     }
 
     /// The image with exactly this id, and the answer it came in.
@@ -115,6 +176,15 @@ impl Ens {
             }
             page += 1;
         }
+    }
+}
+
+/// The server answered, but not clearly: the request may have acted.
+fn ambiguous(e: &Error) -> bool {
+    match e {
+        Error::BadResponse { .. } => true,
+        Error::Provider(p) => p.kind == ErrorKind::Server,
+        _ => false,
     }
 }
 
