@@ -796,3 +796,45 @@ fn ecs_refuses_ebs_only_block_device_fields() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("VolumeType"), "{}", stderr(&o));
 }
+
+#[test]
+fn ens_describe_pages_past_fuzzy_matches_to_the_exact_id() {
+    let srv = Server::start(|_, r| {
+        let page = param(r, "PageNumber").unwrap_or_default();
+        let list: Vec<String> = if page == "1" {
+            (0..50)
+                .map(|i| ens_image(&format!("m-abc{i}"), "Creating"))
+                .collect()
+        } else {
+            vec![ens_image("m-abc", "Packing")]
+        };
+        Reply::json(
+            200,
+            &format!(
+                r#"{{"Code":0,"RequestId":"R-{page}","PageNumber":"{page}","PageSize":"50","TotalCount":"51","Images":{{"Image":[{}]}}}}"#,
+                list.join(",")
+            ),
+        )
+    });
+    let o = run(&[
+        "--provider",
+        "ens",
+        "--endpoint-url",
+        &srv.url,
+        "describe",
+        "--image-id",
+        "m-abc",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json_out(&o);
+    assert_eq!(
+        (v["status"].as_str(), v["request_id"].as_str()),
+        (Some("Packing"), Some("R-2"))
+    );
+    let pages: Vec<Option<String>> = srv
+        .requests()
+        .iter()
+        .map(|r| param(r, "PageNumber"))
+        .collect();
+    assert_eq!(pages, [Some("1".to_string()), Some("2".to_string())]);
+}
