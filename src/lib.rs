@@ -1,6 +1,7 @@
 //! imgctl: one command-line client for the life cycle of VM images on
 //! Alibaba Cloud ENS and ECS, AWS EC2 and Huawei Cloud IMS.
 
+pub mod alibaba;
 pub mod aws;
 pub mod backend;
 pub mod cli;
