@@ -156,7 +156,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l license-type -d 'License type, e.g. BYOL' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l compute-type -d 'ENS compute type. [default for ens: ens_vm]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l target-oss-region -d 'Region where ENS stores the image (ens)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l min-disk -d 'Minimum system disk in GB (ims; 40-1024)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l min-disk -d 'System disk size in GB: min_disk (ims; 40-1024), DiskDeviceMapping.1.DiskImageSize (ecs)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l role-name -d 'RAM role that lets the cloud read the bucket (ecs, ec2; ec2 default vmimport)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l description -d 'Image description' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l tag -d 'Tag, KEY=VALUE (repeatable)' -r
@@ -355,7 +355,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l boot-mode -d 'B
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l license-type -d 'License type, e.g. BYOL' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l compute-type -d 'ENS compute type. [default for ens: ens_vm]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l target-oss-region -d 'Region where ENS stores the image (ens)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l min-disk -d 'Minimum system disk in GB (ims; 40-1024)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l min-disk -d 'System disk size in GB: min_disk (ims; 40-1024), DiskDeviceMapping.1.DiskImageSize (ecs)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l role-name -d 'RAM role that lets the cloud read the bucket (ecs, ec2; ec2 default vmimport)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l description -d 'Image description' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l tag -d 'Tag, KEY=VALUE (repeatable)' -r

@@ -291,7 +291,7 @@ Flags by provider (a flag the provider lacks is a usage error, exit 2):
   ens  --name --url --disk --oss-region --format --os-type --platform --os-version --architecture
        --license-type --compute-type --target-oss-region
   ecs  --name --url --disk --format --os-type --platform --architecture --boot-mode --license-type
-       --role-name --description --tag --client-token
+       --role-name --description --tag --client-token --min-disk
   ec2  --name --url --disk --format --platform --architecture --boot-mode --license-type --role-name
        --description --tag --client-token
   ims  --name --url --disk --os-type --os-version --architecture --boot-mode --min-disk --description
@@ -343,7 +343,7 @@ pub struct ImportArgs {
     /// Region where ENS stores the image (ens).
     #[arg(long, value_name = "REGION")]
     pub target_oss_region: Option<String>,
-    /// Minimum system disk in GB (ims; 40-1024).
+    /// System disk size in GB: min_disk (ims; 40-1024), DiskDeviceMapping.1.DiskImageSize (ecs).
     #[arg(long, value_name = "GB")]
     pub min_disk: Option<u32>,
     /// RAM role that lets the cloud read the bucket (ecs, ec2; ec2 default vmimport).

@@ -1,12 +1,14 @@
 //! imgctl: one command-line client for the life cycle of VM images on
 //! Alibaba Cloud ENS and ECS, AWS EC2 and Huawei Cloud IMS.
 
+pub mod alibaba;
 pub mod aws;
 pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod emulator;
 pub mod error;
+pub mod huawei;
 pub mod ops;
 pub mod output;
 pub mod run;

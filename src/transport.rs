@@ -166,7 +166,7 @@ impl Transport {
         let mut attempt = 1;
         loop {
             let req = build(attempt)?;
-            self.log_request(&req, attempt);
+            self.log_request(&req, &format!("attempt {attempt}"));
             match self.send_once(&req).await {
                 Ok(resp) => {
                     self.log_response(&resp);
@@ -305,15 +305,18 @@ impl Transport {
         }
     }
 
-    fn log_request(&self, req: &HttpRequest, attempt: u32) {
+    /// `--dry-run` where the cloud has no server-side dry run: shows (with
+    /// --debug, redacted like every logged request) a request that was
+    /// built and signed but is never sent.
+    pub fn show_unsent(&self, req: &HttpRequest) {
+        self.log_request(req, "dry run: not sent");
+    }
+
+    fn log_request(&self, req: &HttpRequest, note: &str) {
         if !self.cfg.debug {
             return;
         }
-        let mut out = format!(
-            "> {} {} (attempt {attempt})\n",
-            req.method,
-            redact_url(&req.url)
-        );
+        let mut out = format!("> {} {} ({note})\n", req.method, redact_url(&req.url));
         for (k, v) in &req.headers {
             out.push_str(&format!("> {k}: {}\n", redact_header(k, v)));
         }

@@ -1,8 +1,17 @@
-//! Alibaba Cloud ECS (API 2014-05-26).
+//! Alibaba Cloud ECS (API 2014-05-26). Regional endpoints, `RegionId` on
+//! every call, the cloud's own DryRun, and a ClientToken on create and
+//! import so that a retry can never make a second image.
 
-use super::{Backend, Capabilities, Ctx};
+use serde_json::Value;
+
+use super::{Backend, Capabilities, Ctx, Provider};
+use crate::alibaba::rpc::{self, Answer, Api, Params};
+use crate::alibaba::{exact, image_list, not_found, observe, outcome, progress, text};
 use crate::error::{Error, Result};
-use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
+use crate::ops::{
+    BlockDevice, CreateImage, ImportImage, ModifyImage, Outcome, PollState, Tag, WaitTarget,
+};
+use crate::transport::{self, Idempotency};
 
 pub const CAPABILITIES: Capabilities = Capabilities {
     create: &[
@@ -32,6 +41,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         "description",
         "tag",
         "client-token",
+        // DiskDeviceMapping.1.DiskImageSize: the system disk's size in GiB.
+        "min-disk",
     ],
     modify: &[
         "image-id",
@@ -47,35 +58,386 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     wait: &["image-id"],
 };
 
+const VERSION: &str = "2014-05-26";
+
+/// Every state DescribeImages knows but `ALL`: without an explicit list it
+/// only returns Available images, and a waiter would never see the others.
+const ALL_STATES: &str = "Creating,Waiting,Available,UnAvailable,CreateFailed,Deprecated";
+
+/// The seed page's caution, said before the call goes out.
+const DEPRECATE_CAUTION: &str = "caution: if this is the only available custom image in its image \
+family, deprecating it prevents the creation of instances from any image in that family";
+
+/// The official SDK's endpoint map (alibabacloud-ecs20140526 7.11.8,
+/// `_endpoint_map`): regions whose API is not at `ecs.<region>.aliyuncs.com`.
+const ENDPOINT_MAP: &[(&str, &str)] = &[
+    ("cn-hangzhou", "ecs-cn-hangzhou.aliyuncs.com"),
+    ("cn-shanghai-finance-1", "ecs-cn-hangzhou.aliyuncs.com"),
+    ("cn-shenzhen-finance-1", "ecs-cn-hangzhou.aliyuncs.com"),
+    ("cn-north-2-gov-1", "ecs.aliyuncs.com"),
+    ("ap-northeast-2-pop", "ecs.aliyuncs.com"),
+    ("cn-beijing-finance-pop", "ecs.aliyuncs.com"),
+    ("cn-beijing-gov-1", "ecs.aliyuncs.com"),
+    ("cn-beijing-nu16-b01", "ecs-cn-hangzhou.aliyuncs.com"),
+    ("cn-edge-1", "ecs.cn-qingdao-nebula.aliyuncs.com"),
+    ("cn-fujian", "ecs-cn-hangzhou.aliyuncs.com"),
+    ("cn-haidian-cm12-c01", "ecs-cn-hangzhou.aliyuncs.com"),
+    ("cn-hangzhou-bj-b01", "ecs-cn-hangzhou.aliyuncs.com"),
+    ("cn-hangzhou-finance", "ecs.aliyuncs.com"),
+    (
+        "cn-hangzhou-internal-prod-1",
+        "ecs-cn-hangzhou.aliyuncs.com",
+    ),
+    (
+        "cn-hangzhou-internal-test-1",
+        "ecs-cn-hangzhou.aliyuncs.com",
+    ),
+    (
+        "cn-hangzhou-internal-test-2",
+        "ecs-cn-hangzhou.aliyuncs.com",
+    ),
+    (
+        "cn-hangzhou-internal-test-3",
+        "ecs-cn-hangzhou.aliyuncs.com",
+    ),
+    ("cn-hangzhou-test-306", "ecs-cn-hangzhou.aliyuncs.com"),
+    ("cn-hongkong-finance-pop", "ecs.aliyuncs.com"),
+    (
+        "cn-huhehaote-nebula-1",
+        "ecs.cn-qingdao-nebula.aliyuncs.com",
+    ),
+    ("cn-shanghai-et15-b01", "ecs-cn-hangzhou.aliyuncs.com"),
+    ("cn-shanghai-et2-b01", "ecs-cn-hangzhou.aliyuncs.com"),
+    ("cn-shanghai-inner", "ecs.aliyuncs.com"),
+    (
+        "cn-shanghai-internal-test-1",
+        "ecs-cn-hangzhou.aliyuncs.com",
+    ),
+    ("cn-shenzhen-inner", "ecs.aliyuncs.com"),
+    ("cn-shenzhen-st4-d01", "ecs-cn-hangzhou.aliyuncs.com"),
+    ("cn-shenzhen-su18-b01", "ecs-cn-hangzhou.aliyuncs.com"),
+    ("cn-wuhan", "ecs.aliyuncs.com"),
+    ("cn-yushanfang", "ecs.aliyuncs.com"),
+    ("cn-zhangbei", "ecs.aliyuncs.com"),
+    ("cn-zhangbei-na61-b01", "ecs-cn-hangzhou.aliyuncs.com"),
+    ("cn-zhangjiakou-na62-a01", "ecs.cn-zhangjiakou.aliyuncs.com"),
+    (
+        "cn-zhengzhou-nebula-1",
+        "ecs.cn-qingdao-nebula.aliyuncs.com",
+    ),
+    ("eu-west-1-oxs", "ecs.cn-shenzhen-cloudstone.aliyuncs.com"),
+    ("rus-west-1-pop", "ecs.aliyuncs.com"),
+];
+
+/// The ECS API host for a region, as the official SDK picks it.
+pub fn endpoint_host(region: &str) -> String {
+    ENDPOINT_MAP
+        .iter()
+        .find(|(r, _)| *r == region)
+        .map(|(_, h)| h.to_string())
+        .unwrap_or_else(|| format!("ecs.{region}.aliyuncs.com"))
+}
+
 pub struct Ecs {
-    #[allow(dead_code)]
     ctx: Ctx,
+    api: Api,
+    region: String,
 }
 
 impl Ecs {
     pub fn new(ctx: Ctx) -> Result<Self> {
-        Ok(Ecs { ctx })
+        let region = ctx.settings.require_region()?.to_string();
+        let endpoint = ctx.settings.endpoint_url.as_ref().map(|v| v.value.as_str());
+        let api = Api::new(Provider::Ecs, VERSION, endpoint, &endpoint_host(&region))?;
+        Ok(Ecs { ctx, api, region })
+    }
+
+    fn params(&self) -> Params {
+        let mut p = Params::new();
+        p.put("RegionId", self.region.as_str());
+        p
+    }
+
+    /// Sends a call that changes something, with DryRun=true under
+    /// `--dry-run`: ECS checks it and answers DryRunOperation.
+    async fn act(
+        &self,
+        operation: &'static str,
+        action: &str,
+        mut p: Params,
+        idempotency: Idempotency,
+    ) -> Result<(Outcome, Answer)> {
+        p.flag("DryRun", self.ctx.dry_run);
+        let a = rpc::call(&self.ctx, &self.api, action, &p, idempotency).await?;
+        let mut o = outcome(Provider::Ecs, operation, &a, self.ctx.raw);
+        o.dry_run = a.dry_run || self.ctx.dry_run;
+        o.name = p.get("ImageName").map(str::to_string);
+        if o.image_id.is_none() {
+            o.image_id = p.get("ImageId").map(str::to_string);
+        }
+        Ok((o, a))
+    }
+
+    /// The image with exactly this id (or none), and the answer.
+    async fn find(&self, image_id: &str) -> Result<(Answer, Option<Value>)> {
+        let mut p = self.params();
+        p.put("ImageId", image_id)
+            .put("ImageOwnerAlias", "self")
+            .put("Status", ALL_STATES);
+        let a = rpc::call(
+            &self.ctx,
+            &self.api,
+            "DescribeImages",
+            &p,
+            Idempotency::Safe,
+        )
+        .await?;
+        let img = exact(image_list(&a, "DescribeImages")?, image_id);
+        Ok((a, img))
     }
 }
 
-fn unbuilt<T>() -> Result<T> {
-    Err(Error::config("the ecs backend is not built yet"))
+fn tags(p: &mut Params, tags: &[Tag]) {
+    for (i, t) in tags.iter().enumerate() {
+        p.put(format!("Tag.{}.Key", i + 1), t.key.as_str())
+            .put(format!("Tag.{}.Value", i + 1), t.value.as_str());
+    }
+}
+
+/// ECS DiskDeviceMapping.N has SnapshotId, Size, Device and DiskType;
+/// an EBS-only field is refused by name rather than dropped.
+fn disk_mappings(p: &mut Params, devices: &[BlockDevice]) -> Result<()> {
+    for (i, d) in devices.iter().enumerate() {
+        let unsupported = [
+            ("VirtualName", d.virtual_name.is_some()),
+            ("NoDevice", d.no_device),
+            ("VolumeType", d.volume_type.is_some()),
+            ("Iops", d.iops.is_some()),
+            ("Throughput", d.throughput.is_some()),
+            ("KmsKeyId", d.kms_key_id.is_some()),
+            ("Encrypted", d.encrypted.is_some()),
+            ("DeleteOnTermination", d.delete_on_termination.is_some()),
+        ];
+        if let Some((field, _)) = unsupported.iter().find(|(_, set)| *set) {
+            return Err(Error::usage(format!(
+                "--block-device-mapping: {field} is not supported by provider ecs \
+                 (ecs takes device, size, snapshot-id and disk-type)"
+            )));
+        }
+        if let Some(t) = &d.disk_type
+            && !matches!(t.as_str(), "system" | "data")
+        {
+            return Err(Error::usage(format!(
+                "--block-device-mapping: disk-type '{t}' for ecs: expected system or data"
+            )));
+        }
+        let n = i + 1;
+        p.opt(
+            &format!("DiskDeviceMapping.{n}.SnapshotId"),
+            d.snapshot_id.as_ref(),
+        )
+        .opt(
+            &format!("DiskDeviceMapping.{n}.Size"),
+            d.volume_size.map(|s| s.to_string()).as_ref(),
+        )
+        .opt(
+            &format!("DiskDeviceMapping.{n}.Device"),
+            d.device_name.as_ref(),
+        )
+        .opt(
+            &format!("DiskDeviceMapping.{n}.DiskType"),
+            d.disk_type.as_ref(),
+        );
+    }
+    Ok(())
+}
+
+/// ECS image states: Available (and Deprecated, still usable) are done;
+/// CreateFailed and UnAvailable will not get better by waiting.
+fn poll_state(img: &Value) -> PollState {
+    let status = text(img, "Status").unwrap_or_else(|| "unknown".into());
+    match status.as_str() {
+        "Available" | "Deprecated" => PollState::Done {
+            image_id: None,
+            status,
+        },
+        "CreateFailed" | "UnAvailable" => PollState::Failed {
+            message: format!("ECS reports the image as {status}"),
+            status,
+        },
+        _ => PollState::Pending {
+            progress: progress(img.get("Progress")),
+            status,
+        },
+    }
 }
 
 impl Backend for Ecs {
-    async fn create(&mut self, _req: &CreateImage) -> Result<Outcome> {
-        unbuilt()
+    async fn create(&mut self, req: &CreateImage) -> Result<Outcome> {
+        let mut p = self.params();
+        p.put("ImageName", req.name.as_str())
+            .opt("InstanceId", req.instance_id.as_ref())
+            .opt("SnapshotId", req.snapshot_id.as_ref());
+        disk_mappings(&mut p, &req.block_devices)?;
+        p.opt("Description", req.description.as_ref())
+            .opt("Platform", req.platform.as_ref())
+            .opt("Architecture", req.architecture.as_ref())
+            .opt("BootMode", req.boot_mode.as_ref())
+            .opt("ImageFamily", req.family.as_ref());
+        tags(&mut p, &req.tags);
+        // Made once, outside the retry loop: every attempt carries the same
+        // token, so ECS makes at most one image whatever happens.
+        let token = req
+            .client_token
+            .clone()
+            .unwrap_or_else(transport::random_hex);
+        p.put("ClientToken", token);
+        Ok(self
+            .act("create", "CreateImage", p, Idempotency::Safe)
+            .await?
+            .0)
     }
-    async fn import(&mut self, _req: &ImportImage) -> Result<Outcome> {
-        unbuilt()
+
+    async fn import(&mut self, req: &ImportImage) -> Result<Outcome> {
+        let url = req
+            .url
+            .as_ref()
+            .ok_or_else(|| Error::usage("ecs import needs --url oss://BUCKET/OBJECT"))?;
+        let mut p = self.params();
+        p.opt("ImageName", req.name.as_ref())
+            .opt("Description", req.description.as_ref())
+            .opt("Architecture", req.architecture.as_ref())
+            .opt("Platform", req.platform.as_ref())
+            .opt("OSType", req.os_type.as_ref())
+            .opt("BootMode", req.boot_mode.as_ref())
+            .opt("LicenseType", req.license_type.as_ref())
+            .opt("RoleName", req.role_name.as_ref());
+        for (i, d) in std::iter::once(url).chain(&req.disks).enumerate() {
+            let n = i + 1;
+            p.put(
+                format!("DiskDeviceMapping.{n}.OSSBucket"),
+                d.bucket.as_str(),
+            )
+            .put(format!("DiskDeviceMapping.{n}.OSSObject"), d.key.as_str())
+            .opt(
+                &format!("DiskDeviceMapping.{n}.Format"),
+                req.format.as_ref(),
+            );
+            if n == 1 {
+                p.opt(
+                    "DiskDeviceMapping.1.DiskImageSize",
+                    req.min_disk.map(|s| s.to_string()).as_ref(),
+                );
+            }
+        }
+        tags(&mut p, &req.tags);
+        let token = req
+            .client_token
+            .clone()
+            .unwrap_or_else(transport::random_hex);
+        p.put("ClientToken", token);
+        let (mut o, a) = self
+            .act("import", "ImportImage", p, Idempotency::Safe)
+            .await?;
+        o.task_id = a.str("TaskId");
+        Ok(o)
     }
-    async fn modify(&mut self, _req: &ModifyImage) -> Result<Outcome> {
-        unbuilt()
+
+    async fn modify(&mut self, req: &ModifyImage) -> Result<Outcome> {
+        if req.status.as_deref() == Some("Deprecated") {
+            eprintln!("imgctl: {DEPRECATE_CAUTION}");
+        }
+        let mut p = self.params();
+        p.put("ImageId", req.image_id.as_str())
+            .opt("ImageName", req.name.as_ref())
+            .opt("Status", req.status.as_ref())
+            .opt("ImageFamily", req.family.as_ref())
+            .opt("BootMode", req.boot_mode.as_ref())
+            .opt("LicenseType", req.license_type.as_ref())
+            .opt("Description", req.description.as_ref())
+            .opt("Features.NvmeSupport", req.nvme_support.as_ref())
+            .opt("Features.ImdsSupport", req.imds_support.as_ref());
+        let (mut o, _) = self
+            .act("modify", "ModifyImageAttribute", p, Idempotency::Safe)
+            .await?;
+        o.status = req.status.clone();
+        Ok(o)
     }
-    async fn describe(&mut self, _image_id: &str) -> Result<Outcome> {
-        unbuilt()
+
+    async fn describe(&mut self, image_id: &str) -> Result<Outcome> {
+        let (a, img) = self.find(image_id).await?;
+        let Some(img) = img else {
+            return Err(not_found(
+                Provider::Ecs,
+                format!(
+                    "DescribeImages lists no image of yours with the id {image_id} in {}",
+                    self.region
+                ),
+                "check --image-id and --region",
+                &a,
+            ));
+        };
+        let mut o = outcome(Provider::Ecs, "describe", &a, self.ctx.raw);
+        o.image_id = Some(image_id.to_string());
+        o.status = text(&img, "Status");
+        o.progress = progress(img.get("Progress"));
+        o.name = text(&img, "ImageName");
+        Ok(o)
     }
-    async fn poll(&mut self, _target: &WaitTarget) -> Result<PollState> {
-        unbuilt()
+
+    async fn poll(&mut self, target: &WaitTarget) -> Result<PollState> {
+        let WaitTarget::Image(id) = target else {
+            return Err(Error::usage("ecs waits on --image-id only"));
+        };
+        observe(self.find(id).await, poll_state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn endpoints_follow_the_sdk_map() {
+        assert_eq!(endpoint_host("cn-hangzhou"), "ecs-cn-hangzhou.aliyuncs.com");
+        assert_eq!(endpoint_host("cn-shanghai"), "ecs.cn-shanghai.aliyuncs.com");
+        assert_eq!(endpoint_host("cn-wuhan"), "ecs.aliyuncs.com");
+    }
+
+    #[test]
+    fn states() {
+        let s = |st: &str, pr: &str| poll_state(&json!({"Status": st, "Progress": pr}));
+        assert!(matches!(s("Available", "100%"), PollState::Done { .. }));
+        assert!(matches!(s("CreateFailed", ""), PollState::Failed { .. }));
+        assert!(matches!(s("UnAvailable", ""), PollState::Failed { .. }));
+        assert_eq!(
+            s("Creating", "45%"),
+            PollState::Pending {
+                status: "Creating".into(),
+                progress: Some(45)
+            }
+        );
+    }
+
+    #[test]
+    fn block_devices_map_or_are_refused() {
+        let mut p = Params::new();
+        let d = BlockDevice {
+            device_name: Some("/dev/xvda".into()),
+            volume_size: Some(40),
+            snapshot_id: Some("s-1".into()),
+            disk_type: Some("system".into()),
+            ..BlockDevice::default()
+        };
+        disk_mappings(&mut p, &[d]).unwrap();
+        assert_eq!(p.get("DiskDeviceMapping.1.Size"), Some("40"));
+        assert_eq!(p.get("DiskDeviceMapping.1.DiskType"), Some("system"));
+        let bad = BlockDevice {
+            iops: Some(3000),
+            ..BlockDevice::default()
+        };
+        let e = disk_mappings(&mut Params::new(), &[bad]).unwrap_err();
+        assert!(e.to_string().contains("Iops"));
     }
 }

@@ -1,7 +1,12 @@
 //! Huawei Cloud IMS (REST/JSON, async jobs), with IAM tokens or AK/SK.
+//! Maps the neutral requests to IMS bodies (ref/huawei.md §3-6) and the
+//! answers back; authentication and transport live in `crate::huawei`.
+
+use serde_json::{Map, Value, json};
 
 use super::{Backend, Capabilities, Ctx};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, ProviderError, Result};
+use crate::huawei::api::{Call, Client, Reply, segment};
 use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
 
 pub const CAPABILITIES: Capabilities = Capabilities {
@@ -40,35 +45,590 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     wait: &["image-id", "job-id"],
 };
 
+const ACTION: &str = "/v2/cloudimages/action";
+const QUICK_IMPORT: &str = "/v2/cloudimages/quickimport/action";
+/// `replace` of an attribute the image does not have.
+const ATTRIBUTE_ABSENT: &str = "IMG.0035";
+
 pub struct Ims {
-    #[allow(dead_code)]
-    ctx: Ctx,
+    client: Client,
+    dry_run: bool,
+    raw: bool,
 }
 
 impl Ims {
     pub fn new(ctx: Ctx) -> Result<Self> {
-        Ok(Ims { ctx })
+        let Ctx {
+            settings,
+            transport,
+            dry_run,
+            raw,
+        } = ctx;
+        Ok(Ims {
+            client: Client::new(&settings, transport)?,
+            dry_run,
+            raw,
+        })
     }
-}
 
-fn unbuilt<T>() -> Result<T> {
-    Err(Error::config("the ims backend is not built yet"))
+    fn outcome(&self, operation: &'static str) -> Outcome {
+        Outcome {
+            provider: "ims",
+            operation,
+            dry_run: self.dry_run,
+            ..Outcome::default()
+        }
+    }
+
+    /// Sends a create or import action; the answer is a job.
+    async fn submit(&mut self, operation: &'static str, name: &str, call: Call) -> Result<Outcome> {
+        let mut o = self.outcome(operation);
+        o.name = Some(name.to_string());
+        if self.dry_run {
+            self.client.show(&call).await?;
+            return Ok(o);
+        }
+        let reply = self.client.send(&call).await?;
+        let job = reply.body["job_id"]
+            .as_str()
+            .filter(|j| !j.is_empty())
+            .ok_or_else(|| no_field(&reply, "job_id"))?;
+        o.job_id = Some(job.to_string());
+        o.request_id = reply.request_id.clone();
+        if self.raw {
+            o.raw = Some(reply.body);
+        }
+        Ok(o)
+    }
+
+    /// The image list entry for an id, or None when the list is empty (a
+    /// 404 here would be a wrong endpoint, not a missing image).
+    async fn find_image(&mut self, image_id: &str) -> Result<Option<(Value, Reply)>> {
+        let call = Call::ims("GET", "/v2/cloudimages".into()).query("id", image_id);
+        let reply = self.client.send(&call).await?;
+        let images = reply.body["images"]
+            .as_array()
+            .ok_or_else(|| no_field(&reply, "images"))?;
+        Ok(images.first().cloned().map(|i| (i, reply)))
+    }
+
+    async fn poll_image(&mut self, image_id: &str) -> Result<PollState> {
+        let Some((image, _)) = self.find_image(image_id).await? else {
+            return Ok(PollState::NotFound);
+        };
+        let status = image["status"].as_str().unwrap_or_default().to_string();
+        Ok(match status.as_str() {
+            "active" => PollState::Done {
+                image_id: Some(image_id.to_string()),
+                status,
+            },
+            "killed" | "deleted" => PollState::Failed {
+                message: format!("image {image_id} is {status}"),
+                status,
+            },
+            _ => PollState::Pending {
+                status,
+                progress: None,
+            },
+        })
+    }
+
+    async fn poll_job(&mut self, job_id: &str) -> Result<PollState> {
+        let project = self.client.project_id().await?;
+        let call = Call::ims(
+            "GET",
+            format!("/v1/{}/jobs/{}", segment(&project), segment(job_id)),
+        );
+        let reply = match self.client.send(&call).await {
+            Ok(r) => r,
+            Err(Error::Provider(p)) if p.kind == ErrorKind::NotFound => {
+                return Ok(PollState::NotFound);
+            }
+            Err(e) => return Err(e),
+        };
+        let job = &reply.body;
+        let status = job["status"]
+            .as_str()
+            .ok_or_else(|| no_field(&reply, "status"))?
+            .to_string();
+        match status.as_str() {
+            "SUCCESS" => {}
+            "FAIL" => {
+                return Ok(PollState::Failed {
+                    message: job_failure(job),
+                    status,
+                });
+            }
+            _ => {
+                return Ok(PollState::Pending {
+                    progress: job_progress(job),
+                    status,
+                });
+            }
+        }
+        let Some(image_id) = job_image_id(job) else {
+            // A job that made only data-disk images names no single image.
+            return Ok(PollState::Done {
+                image_id: None,
+                status,
+            });
+        };
+        // The job is done when the image it made is usable.
+        Ok(match self.poll_image(&image_id).await? {
+            PollState::Done { .. } => PollState::Done {
+                image_id: Some(image_id),
+                status,
+            },
+            PollState::Failed { status, message } => PollState::Failed { status, message },
+            PollState::Pending { status: s, .. } => PollState::Pending {
+                status: format!("{status} (image {s})"),
+                progress: Some(100),
+            },
+            PollState::NotFound => PollState::Pending {
+                status: format!("{status} (image not visible yet)"),
+                progress: Some(100),
+            },
+        })
+    }
+
+    /// One PATCH with every change; when IMS says an attribute to replace
+    /// is absent (IMG.0035), each change is sent on its own and the absent
+    /// ones are added instead, as Terraform does.
+    async fn patch(&mut self, image_id: &str, changes: &[(&str, String)]) -> Result<Reply> {
+        let path = format!("/v2/cloudimages/{}", segment(image_id));
+        let call = |op: &str, changes: &[(&str, String)]| {
+            Call::ims("PATCH", path.clone()).json(&patch_body(op, changes))
+        };
+        match self.client.send(&call("replace", changes)).await {
+            Err(e) if is_code(&e, ATTRIBUTE_ABSENT) => {}
+            other => return other,
+        }
+        let mut last = None;
+        for change in changes {
+            let one = std::slice::from_ref(change);
+            let reply = match self.client.send(&call("replace", one)).await {
+                Err(e) if is_code(&e, ATTRIBUTE_ABSENT) => {
+                    self.client.send(&call("add", one)).await?
+                }
+                other => other?,
+            };
+            last = Some(reply);
+        }
+        last.ok_or_else(|| Error::usage("nothing to modify"))
+    }
+
+    fn image_outcome(&self, operation: &'static str, image: &Value, reply: Reply) -> Outcome {
+        let mut o = self.outcome(operation);
+        o.image_id = image["id"].as_str().map(str::to_string);
+        o.name = image["name"].as_str().map(str::to_string);
+        o.status = image["status"].as_str().map(str::to_string);
+        o.request_id = reply.request_id;
+        if self.raw {
+            o.raw = Some(reply.body);
+        }
+        o
+    }
 }
 
 impl Backend for Ims {
-    async fn create(&mut self, _req: &CreateImage) -> Result<Outcome> {
-        unbuilt()
+    async fn create(&mut self, req: &CreateImage) -> Result<Outcome> {
+        // No idempotency token in this API: never sent twice.
+        let call = Call::ims("POST", ACTION.into())
+            .json(&create_body(req))
+            .unsafe_to_repeat();
+        self.submit("create", &req.name, call).await
     }
-    async fn import(&mut self, _req: &ImportImage) -> Result<Outcome> {
-        unbuilt()
+
+    async fn import(&mut self, req: &ImportImage) -> Result<Outcome> {
+        let (path, body) = import_request(req)?;
+        let call = Call::ims("POST", path.into())
+            .json(&body)
+            .unsafe_to_repeat();
+        self.submit("import", req.name.as_deref().unwrap_or_default(), call)
+            .await
     }
-    async fn modify(&mut self, _req: &ModifyImage) -> Result<Outcome> {
-        unbuilt()
+
+    async fn modify(&mut self, req: &ModifyImage) -> Result<Outcome> {
+        let changes = patch_changes(req)?;
+        if self.dry_run {
+            let path = format!("/v2/cloudimages/{}", segment(&req.image_id));
+            let call = Call::ims("PATCH", path).json(&patch_body("replace", &changes));
+            self.client.show(&call).await?;
+            let mut o = self.outcome("modify");
+            o.image_id = Some(req.image_id.clone());
+            o.name = req.name.clone();
+            return Ok(o);
+        }
+        let reply = self.patch(&req.image_id, &changes).await?;
+        let image = reply.body.clone();
+        let mut o = self.image_outcome("modify", &image, reply);
+        o.image_id.get_or_insert_with(|| req.image_id.clone());
+        Ok(o)
     }
-    async fn describe(&mut self, _image_id: &str) -> Result<Outcome> {
-        unbuilt()
+
+    async fn describe(&mut self, image_id: &str) -> Result<Outcome> {
+        let Some((image, reply)) = self.find_image(image_id).await? else {
+            return Err(ProviderError {
+                provider: Some(crate::backend::Provider::Ims),
+                code: "ImageNotFound".into(),
+                message: format!(
+                    "no image {image_id} in region {} (the image list came back empty)",
+                    self.client.region
+                ),
+                kind: ErrorKind::NotFound,
+                ..ProviderError::default()
+            }
+            .into());
+        };
+        Ok(self.image_outcome("describe", &image, reply))
     }
-    async fn poll(&mut self, _target: &WaitTarget) -> Result<PollState> {
-        unbuilt()
+
+    async fn poll(&mut self, target: &WaitTarget) -> Result<PollState> {
+        match target {
+            WaitTarget::Image(id) => self.poll_image(id).await,
+            WaitTarget::Job(id) => self.poll_job(id).await,
+            WaitTarget::Task(_) => Err(Error::usage(
+                "ims has no import tasks: wait with --job-id or --image-id",
+            )),
+        }
+    }
+}
+
+/// `POST /v2/cloudimages/action` from an ECS (ref/huawei.md §3).
+pub fn create_body(r: &CreateImage) -> Value {
+    let mut b = Map::new();
+    b.insert("name".into(), json!(r.name));
+    put(
+        &mut b,
+        "description",
+        r.description.as_ref().map(|d| json!(d)),
+    );
+    put(
+        &mut b,
+        "instance_id",
+        r.instance_id.as_ref().map(|i| json!(i)),
+    );
+    put(&mut b, "image_tags", image_tags(&r.tags));
+    if !r.data_images.is_empty() {
+        let items: Vec<Value> = r
+            .data_images
+            .iter()
+            .map(|d| {
+                let mut m = Map::new();
+                m.insert("name".into(), json!(d.name));
+                m.insert("volume_id".into(), json!(d.volume_id));
+                put(
+                    &mut m,
+                    "description",
+                    d.description.as_ref().map(|x| json!(x)),
+                );
+                Value::Object(m)
+            })
+            .collect();
+        b.insert("data_images".into(), Value::Array(items));
+    }
+    put(
+        &mut b,
+        "enterprise_project_id",
+        r.enterprise_project_id.as_ref().map(|e| json!(e)),
+    );
+    put(&mut b, "min_ram", r.min_ram.map(|v| json!(v)));
+    put(&mut b, "max_ram", r.max_ram.map(|v| json!(v)));
+    Value::Object(b)
+}
+
+/// The path and body of an import from OBS: the ordinary action
+/// (ref/huawei.md §4.1), or quick import for ZVHD2/RAW files (§4.2).
+pub fn import_request(r: &ImportImage) -> Result<(&'static str, Value)> {
+    let name = r
+        .name
+        .as_deref()
+        .ok_or_else(|| Error::usage("ims import needs --name"))?;
+    let url = r
+        .url
+        .as_ref()
+        .ok_or_else(|| Error::usage("ims import needs --url obs://BUCKET/OBJECT"))?;
+    let min_disk = r
+        .min_disk
+        .ok_or_else(|| Error::usage("ims import needs --min-disk (GB, 40-1024)"))?;
+    if r.quick_import {
+        if !r.disks.is_empty() {
+            return Err(Error::usage(
+                "--disk is not supported with --quick-import for ims: quick import takes one \
+                 file per request; import data disks without --quick-import",
+            ));
+        }
+        if r.is_config {
+            return Err(Error::usage(
+                "--is-config is not supported with --quick-import for ims (quick import does \
+                 not configure the image)",
+            ));
+        }
+    }
+    let mut b = Map::new();
+    b.insert("name".into(), json!(name));
+    put(
+        &mut b,
+        "description",
+        r.description.as_ref().map(|d| json!(d)),
+    );
+    b.insert("image_url".into(), json!(obs_url(&url.bucket, &url.key)));
+    b.insert("min_disk".into(), json!(min_disk));
+    put(
+        &mut b,
+        "os_version",
+        r.os_version.as_ref().map(|v| json!(v)),
+    );
+    put(&mut b, "os_type", r.os_type.as_ref().map(|v| json!(v)));
+    put(
+        &mut b,
+        "architecture",
+        r.architecture.as_deref().map(architecture).transpose()?,
+    );
+    put(
+        &mut b,
+        "hw_firmware_type",
+        r.boot_mode.as_deref().map(firmware).transpose()?,
+    );
+    if r.is_config {
+        b.insert("is_config".into(), json!(true));
+    }
+    put(&mut b, "image_tags", image_tags(&r.tags));
+    if !r.disks.is_empty() {
+        let items = r
+            .disks
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                json!({
+                    "name": format!("{name}-data{}", i + 1),
+                    "image_url": obs_url(&d.bucket, &d.key),
+                    "min_disk": min_disk,
+                })
+            })
+            .collect();
+        b.insert("data_images".into(), Value::Array(items));
+    }
+    let path = if r.quick_import { QUICK_IMPORT } else { ACTION };
+    Ok((path, Value::Object(b)))
+}
+
+/// The JSON-patch changes of a modify, in a fixed order.
+pub fn patch_changes(r: &ModifyImage) -> Result<Vec<(&'static str, String)>> {
+    let mut c = Vec::new();
+    if let Some(n) = &r.name {
+        c.push(("/name", n.clone()));
+    }
+    if let Some(d) = &r.description {
+        c.push(("/__description", d.clone()));
+    }
+    if let Some(v) = r.min_ram {
+        c.push(("/min_ram", v.to_string()));
+    }
+    if let Some(v) = r.max_ram {
+        c.push(("/max_ram", v.to_string()));
+    }
+    if let Some(b) = &r.boot_mode {
+        c.push((
+            "/hw_firmware_type",
+            firmware(b)?.as_str().unwrap_or_default().to_string(),
+        ));
+    }
+    if c.is_empty() {
+        return Err(Error::usage(
+            "ims modify needs at least one of --name, --description, --min-ram, --max-ram, \
+             --boot-mode",
+        ));
+    }
+    Ok(c)
+}
+
+/// Values are strings: the IMS docs and the SDK model type them so.
+pub fn patch_body(op: &str, changes: &[(&str, String)]) -> Value {
+    Value::Array(
+        changes
+            .iter()
+            .map(|(path, value)| json!({"op": op, "path": path, "value": value}))
+            .collect(),
+    )
+}
+
+fn put(m: &mut Map<String, Value>, k: &str, v: Option<Value>) {
+    if let Some(v) = v {
+        m.insert(k.into(), v);
+    }
+}
+
+fn image_tags(tags: &[crate::ops::Tag]) -> Option<Value> {
+    (!tags.is_empty()).then(|| {
+        Value::Array(
+            tags.iter()
+                .map(|t| json!({"key": t.key, "value": t.value}))
+                .collect(),
+        )
+    })
+}
+
+/// IMS names an OBS object `bucket:object`.
+fn obs_url(bucket: &str, key: &str) -> String {
+    format!("{bucket}:{key}")
+}
+
+fn architecture(a: &str) -> Result<Value> {
+    match a.to_ascii_lowercase().as_str() {
+        "x86" | "x86_64" | "amd64" => Ok(json!("x86")),
+        "arm" | "arm64" | "aarch64" => Ok(json!("arm")),
+        _ => Err(Error::usage(format!(
+            "invalid --architecture '{a}' for ims: expected x86 (x86_64) or arm (arm64)"
+        ))),
+    }
+}
+
+fn firmware(b: &str) -> Result<Value> {
+    match b.to_ascii_lowercase().as_str() {
+        "bios" => Ok(json!("bios")),
+        "uefi" => Ok(json!("uefi")),
+        _ => Err(Error::usage(format!(
+            "invalid --boot-mode '{b}' for ims: expected bios or uefi"
+        ))),
+    }
+}
+
+fn is_code(e: &Error, code: &str) -> bool {
+    matches!(e, Error::Provider(p) if p.code == code)
+}
+
+fn no_field(reply: &Reply, field: &str) -> Error {
+    Error::BadResponse {
+        message: format!("the IMS answer has no '{field}'"),
+        http_status: reply.status,
+        request_id: reply.request_id.clone(),
+    }
+}
+
+fn job_image_id(job: &Value) -> Option<String> {
+    let e = &job["entities"];
+    e["image_id"]
+        .as_str()
+        .or_else(|| e["results"][0]["image_id"].as_str())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// `process_percent` is a fraction in the docs (0.20); tolerate a percentage.
+fn job_progress(job: &Value) -> Option<u8> {
+    let p = job["entities"]["process_percent"].as_f64()?;
+    let pct = if p <= 1.0 { p * 100.0 } else { p };
+    Some(pct.clamp(0.0, 100.0).round() as u8)
+}
+
+fn job_failure(job: &Value) -> String {
+    let reason = job["fail_reason"].as_str().unwrap_or("no reason given");
+    match job["error_code"].as_str().filter(|c| !c.is_empty()) {
+        Some(code) => format!("{reason} ({code})"),
+        None => reason.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::{DataImage, ObjectUrl, Tag};
+
+    fn obs(key: &str) -> ObjectUrl {
+        ObjectUrl {
+            scheme: "obs".into(),
+            bucket: "bkt".into(),
+            key: key.into(),
+        }
+    }
+
+    #[test]
+    fn create_from_ecs() {
+        let r = CreateImage {
+            name: "img".into(),
+            instance_id: Some("i-1".into()),
+            tags: vec![Tag {
+                key: "env".into(),
+                value: "dev".into(),
+            }],
+            data_images: vec![DataImage {
+                name: "d1".into(),
+                volume_id: "v1".into(),
+                description: None,
+            }],
+            min_ram: Some(1024),
+            ..CreateImage::default()
+        };
+        assert_eq!(
+            create_body(&r),
+            json!({"name":"img","instance_id":"i-1","image_tags":[{"key":"env","value":"dev"}],
+                   "data_images":[{"name":"d1","volume_id":"v1"}],"min_ram":1024})
+        );
+    }
+
+    #[test]
+    fn import_ordinary_and_quick() {
+        let mut r = ImportImage {
+            name: Some("img".into()),
+            url: Some(obs("a/b.qcow2")),
+            disks: vec![obs("d.qcow2")],
+            min_disk: Some(40),
+            architecture: Some("x86_64".into()),
+            boot_mode: Some("UEFI".into()),
+            is_config: true,
+            ..ImportImage::default()
+        };
+        let (p, b) = import_request(&r).unwrap();
+        assert_eq!(p, ACTION);
+        assert_eq!(b["image_url"], "bkt:a/b.qcow2");
+        assert_eq!(b["architecture"], "x86");
+        assert_eq!(b["hw_firmware_type"], "uefi");
+        assert_eq!(
+            b["data_images"],
+            json!([{"name":"img-data1","image_url":"bkt:d.qcow2","min_disk":40}])
+        );
+        r.quick_import = true;
+        assert!(matches!(import_request(&r), Err(Error::Usage(_))));
+        r.disks.clear();
+        r.is_config = false;
+        let (p, b) = import_request(&r).unwrap();
+        assert_eq!(p, QUICK_IMPORT);
+        assert!(b.get("is_config").is_none());
+        r.architecture = Some("mips".into());
+        assert!(matches!(import_request(&r), Err(Error::Usage(_))));
+    }
+
+    #[test]
+    fn modify_patch() {
+        let r = ModifyImage {
+            image_id: "x".into(),
+            name: Some("n".into()),
+            description: Some("d".into()),
+            max_ram: Some(2048),
+            boot_mode: Some("uefi".into()),
+            ..ModifyImage::default()
+        };
+        let c = patch_changes(&r).unwrap();
+        assert_eq!(
+            patch_body("replace", &c),
+            json!([{"op":"replace","path":"/name","value":"n"},
+                   {"op":"replace","path":"/__description","value":"d"},
+                   {"op":"replace","path":"/max_ram","value":"2048"},
+                   {"op":"replace","path":"/hw_firmware_type","value":"uefi"}])
+        );
+        assert!(patch_changes(&ModifyImage::default()).is_err());
+    }
+
+    #[test]
+    fn jobs() {
+        let j = json!({"status":"RUNNING","entities":{"process_percent":0.2}});
+        assert_eq!(job_progress(&j), Some(20));
+        let f = json!({"status":"FAIL","fail_reason":"disk too small","error_code":"IMS.0001"});
+        assert_eq!(job_failure(&f), "disk too small (IMS.0001)");
+        assert_eq!(job_failure(&json!({"fail_reason":null})), "no reason given");
+        let s = json!({"entities":{"results":[{"image_id":"abc"}]}});
+        assert_eq!(job_image_id(&s).as_deref(), Some("abc"));
+        assert_eq!(job_image_id(&json!({"entities":{}})), None);
     }
 }

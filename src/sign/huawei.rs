@@ -231,7 +231,7 @@ fn canonical_uri(path: &str) -> String {
 }
 
 /// Sorted on the raw strings (key, then value) before encoding, as the SDK does.
-fn canonical_query(query: &[(String, String)]) -> String {
+pub fn canonical_query(query: &[(String, String)]) -> String {
     let mut pairs: Vec<&(String, String)> = query.iter().collect();
     pairs.sort();
     pairs

@@ -587,6 +587,15 @@ class _Server(ThreadingHTTPServer):
             except OSError:
                 pass
 
+    def handle_error(self, request, client_address):
+        # A client that exits with a keep-alive connection open resets it;
+        # that is how CLIs end, not a failure worth a traceback.
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
     def record(self, req):
         self.owner._record(req)
 
