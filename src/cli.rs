@@ -123,7 +123,7 @@ pub struct GlobalArgs {
     /// Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]
     #[arg(long, global = true, value_name = "VERSION", value_parser = ["v3", "v1"])]
     pub signature_version: Option<String>,
-    /// Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS]
+    /// Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]
     #[arg(long, global = true)]
     pub emulator: bool,
 }

@@ -118,8 +118,7 @@ async fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
     let query = g.query.as_deref().map(output::compile_query).transpose()?;
     // With --emulator the settings are the emulator's; it lives as long as this call.
     let (settings, _emulator) = if g.emulator {
-        let (s, e) = crate::emulator::launch::start_for_command(g, &overrides(g)).await?;
-        (s, Some(e))
+        crate::emulator::launch::start_for_command(g, &overrides(g)).await?
     } else {
         (config::resolve(&overrides(g), &ProcessEnv)?, None)
     };

@@ -29,7 +29,115 @@ const HOSTILE_ENV: &[(&str, &str)] = &[
     ("AWS_SECRET_ACCESS_KEY", "wrong"),
     ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
     ("AWS_REGION", "eu-west-1"),
+    ("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIwrong"),
+    ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "wrong"),
+    ("IMGCTL_ENDPOINT_URL", "http://127.0.0.1:9"),
+    ("HUAWEICLOUD_SDK_AK", "wrong"),
+    ("HUAWEICLOUD_SDK_SK", "wrong"),
+    (
+        "HUAWEICLOUD_SDK_PROJECT_ID",
+        "ffffffffffffffffffffffffffffffff",
+    ),
+    ("HW_USER_NAME", "someone"),
+    ("HW_PASSWORD", "wrong"),
+    ("HW_DOMAIN_NAME", "elsewhere"),
 ];
+
+#[test]
+fn every_provider_creates_and_waits_against_the_emulator() {
+    let home = tempfile::tempdir().unwrap();
+    for (p, inst, done, extra) in [
+        // The README's main job.
+        ("ens", "i-5rr1bnyrc4tswr8cq3w6y", "Available", &[][..]),
+        ("ecs", "i-demo-ecs", "Available", &[][..]),
+        (
+            "ecs",
+            "i-demo-ecs",
+            "Available",
+            &["--signature-version", "v1"][..],
+        ),
+        ("ec2", "i-1234567890abcdef0", "available", &[][..]),
+        (
+            "ims",
+            "877a2cda-ba63-4e1e-b95f-e67e48b6129a",
+            "SUCCESS",
+            &[][..],
+        ),
+        (
+            "ims",
+            "i-demo-ims",
+            "SUCCESS",
+            &["--auth-mode", "token"][..],
+        ),
+    ] {
+        let mut args = vec![
+            "--emulator",
+            "create",
+            "--provider",
+            p,
+            "--instance-id",
+            inst,
+        ];
+        args.extend_from_slice(&["--name", "web-v1", "--wait", "--poll-interval", "10ms"]);
+        args.extend_from_slice(extra);
+        let o = imgctl(home.path(), &args, HOSTILE_ENV);
+        assert_eq!(o.status.code(), Some(0), "{p} {extra:?}: {}", stderr(&o));
+        let v = json(&o);
+        assert_eq!(
+            (v["provider"].as_str(), v["status"].as_str()),
+            (Some(p), Some(done)),
+            "{v}"
+        );
+        assert!(v["image_id"].as_str().is_some_and(|i| !i.is_empty()), "{v}");
+    }
+}
+
+#[test]
+fn a_running_emulator_keeps_state_across_commands() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imgctl"))
+        .args(["emulator", "--speed", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut url = String::new();
+    out.read_line(&mut url).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut env = HOSTILE_ENV.to_vec();
+    env.push(("IMGCTL_EMULATOR_URL", url.trim()));
+    let rename = [
+        "--emulator",
+        "modify",
+        "--provider",
+        "ens",
+        "--image-id",
+        "m-5xxgg",
+        "--name",
+        "web-v2",
+    ];
+    let renamed = imgctl(home.path(), &rename, &env);
+    let describe = [
+        "--emulator",
+        "describe",
+        "--provider",
+        "ens",
+        "--image-id",
+        "m-5xxgg",
+    ];
+    let described = imgctl(home.path(), &describe, &env);
+    let far = imgctl(
+        home.path(),
+        &describe,
+        &[("IMGCTL_EMULATOR_URL", "http://192.0.2.1:80")],
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(out);
+    assert_eq!(renamed.status.code(), Some(0), "{}", stderr(&renamed));
+    assert_eq!(json(&described)["name"], "web-v2", "{}", stderr(&described));
+    assert_eq!(far.status.code(), Some(2));
+}
 
 #[test]
 fn serve_prints_the_endpoint_first_and_answers() {

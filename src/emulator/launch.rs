@@ -57,12 +57,29 @@ fn default_region(p: Provider) -> &'static str {
     }
 }
 
-/// Starts the in-process emulator and resolves settings that point at it.
-/// Only the provider, the region flag and transport/auth-mode choices are
-/// the user's; no configuration file or credential variable is read.
-pub async fn start_for_command(g: &GlobalArgs, ov: &Overrides) -> Result<(Settings, Emulator)> {
-    let emu = super::start(options(None, &ProcessEnv)?).await?;
-    let endpoint = emu.endpoint();
+/// Starts the in-process emulator (or, with IMGCTL_EMULATOR_URL, uses one
+/// already running, so that state lasts across commands) and resolves
+/// settings that point at it. Only the provider, the region flag and
+/// transport/auth-mode choices are the user's; no configuration file or
+/// credential variable is read.
+pub async fn start_for_command(
+    g: &GlobalArgs,
+    ov: &Overrides,
+) -> Result<(Settings, Option<Emulator>)> {
+    let (endpoint, emu) = match ProcessEnv.get("IMGCTL_EMULATOR_URL") {
+        Some(url) => {
+            if !crate::transport::is_loopback_url(&url) {
+                return Err(Error::usage(format!(
+                    "IMGCTL_EMULATOR_URL must be a loopback URL such as http://127.0.0.1:8080, not '{url}'"
+                )));
+            }
+            (url.trim_end_matches('/').to_string(), None)
+        }
+        None => {
+            let emu = super::start(options(None, &ProcessEnv)?).await?;
+            (emu.endpoint(), Some(emu))
+        }
+    };
     let mut env: BTreeMap<String, String> = BTreeMap::new();
     for k in [
         "IMGCTL_PROVIDER",
