@@ -102,7 +102,14 @@ async fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
             return emit(&String::from_utf8_lossy(&buf));
         }
         Command::Config(ConfigCommand::Show) => {
-            let s = config::resolve(&overrides(&cli.global), &ProcessEnv)?;
+            let g = &cli.global;
+            let s = if g.emulator {
+                crate::emulator::launch::start_for_command(g, &overrides(g))
+                    .await?
+                    .0
+            } else {
+                config::resolve(&overrides(g), &ProcessEnv)?
+            };
             return emit(&serde_json::to_string_pretty(&show(&s)).unwrap_or_default());
         }
         Command::Emulator(a) => return crate::emulator::launch::serve(&a).await,

@@ -336,3 +336,52 @@ fn ec2_faults_from_the_clients_side() {
     assert_eq!(o.status.code(), Some(7), "{}", stderr(&o));
     assert_eq!(json(&o)["status"], "failed");
 }
+
+#[test]
+fn a_slow_answer_is_retried_only_when_safe() {
+    let home = tempfile::tempdir().unwrap();
+    let mut env = HOSTILE_ENV.to_vec();
+    env.push((
+        "IMGCTL_EMULATOR_FAULTS",
+        "ec2:DescribeImages:delay;ec2:CreateImage:delay",
+    ));
+    let fast = ["--emulator", "--read-timeout", "300ms"];
+    let mut describe = fast.to_vec();
+    describe.extend_from_slice(&["describe", "--provider", "ec2", "--image-id", "ami-0abc"]);
+    let o = imgctl(home.path(), &describe, &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut create = fast.to_vec();
+    create.extend_from_slice(&[
+        "create",
+        "--provider",
+        "ec2",
+        "--instance-id",
+        "i-1234567890abcdef0",
+        "--name",
+        "slow-v1",
+    ]);
+    let o = imgctl(home.path(), &create, &env);
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+}
+
+#[test]
+fn config_show_with_emulator_shows_its_settings() {
+    let home = tempfile::tempdir().unwrap();
+    let o = imgctl(
+        home.path(),
+        &["--emulator", "config", "show", "--provider", "ims"],
+        HOSTILE_ENV,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert!(
+        v["endpoint_url"]["value"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("http://127.0.0.1:")),
+        "{v}"
+    );
+    assert_eq!(v["region"]["value"], "cn-north-4");
+    assert_eq!(v["project_id"]["value"], "0123456789abcdef0123456789abcdef");
+    assert_eq!(v["user_name"]["value"], "demo");
+    assert!(!stdout(&o).contains("imgctl-demo-secret"));
+}
