@@ -25,6 +25,10 @@ struct Emu {
 }
 
 fn start(faults: &[&str]) -> Emu {
+    start_at(Duration::ZERO, faults)
+}
+
+fn start_at(speed: Duration, faults: &[&str]) -> Emu {
     let faults: Vec<Fault> = faults
         .iter()
         .map(|f| Fault::parse_spec(f).unwrap())
@@ -37,7 +41,7 @@ fn start(faults: &[&str]) -> Emu {
             .unwrap();
         rt.block_on(async move {
             let opts = Options {
-                speed: Duration::ZERO,
+                speed,
                 faults,
                 ..Options::default()
             };
@@ -1012,5 +1016,38 @@ fn malformed_requests_get_errors_not_crashes() {
     assert_eq!(
         ec2(&e, "Action=DescribeImages&Version=2016-11-15").status,
         200
+    );
+}
+
+#[test]
+fn with_a_speed_each_phase_lasts_that_long() {
+    let e = start_at(Duration::from_millis(800), &[]);
+    let r = ec2(
+        &e,
+        "Action=CreateImage&Version=2016-11-15&InstanceId=i-1234567890abcdef0&Name=timed",
+    );
+    let ami = r
+        .text()
+        .split("<imageId>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    let d = format!("Action=DescribeImages&Version=2016-11-15&ImageId.1={ami}");
+    // Looking does not hurry it along.
+    for _ in 0..3 {
+        assert!(
+            ec2(&e, &d)
+                .text()
+                .contains("<imageState>pending</imageState>")
+        );
+    }
+    std::thread::sleep(Duration::from_millis(850));
+    assert!(
+        ec2(&e, &d)
+            .text()
+            .contains("<imageState>available</imageState>")
     );
 }
