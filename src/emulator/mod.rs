@@ -68,6 +68,8 @@ impl Default for Options {
     }
 }
 
+const MAX_CALLS: usize = 10_000;
+
 /// One answered call, for `GET /__imgctl/calls`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Call {
@@ -393,7 +395,12 @@ fn record(shared: &Shared, provider: Provider, op: &str, resp: &Resp, fault: Opt
     let code = (resp.status >= 400)
         .then(|| error_code(&resp.body))
         .flatten();
-    lock(&shared.calls).push(Call {
+    let mut calls = lock(&shared.calls);
+    // A long session keeps the most recent calls only.
+    if calls.len() >= MAX_CALLS {
+        calls.drain(..MAX_CALLS / 2);
+    }
+    calls.push(Call {
         provider,
         operation: op.to_string(),
         status: resp.status,
