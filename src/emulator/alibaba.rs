@@ -106,7 +106,7 @@ fn fresh(ts: &str) -> bool {
 pub fn authenticate(req: &Req, p: Provider, st: &mut State) -> Result<(), Resp> {
     let host = req.host();
     let fail = |status: u16, code: &str, msg: &str| Err(error(p, host, status, code, msg));
-    let (ak, nonce, ts, ok) = if let Some(auth) = req
+    let (nonce, ts, ok) = if let Some(auth) = req
         .header("authorization")
         .filter(|a| a.starts_with("ACS3-HMAC-SHA256"))
     {
@@ -134,7 +134,6 @@ pub fn authenticate(req: &Req, p: Provider, st: &mut State) -> Result<(), Resp> 
             &secret,
         );
         (
-            ak.to_string(),
             req.header("x-acs-signature-nonce").map(str::to_string),
             req.header("x-acs-date").map(str::to_string),
             ok,
@@ -171,13 +170,11 @@ pub fn authenticate(req: &Req, p: Provider, st: &mut State) -> Result<(), Resp> 
         }
         let ok = sig::verify_v1(&req.method, &params, &secret);
         (
-            ak.to_string(),
             get(&params, "SignatureNonce").map(str::to_string),
             get(&params, "Timestamp").map(str::to_string),
             ok,
         )
     };
-    let _ = ak;
     if !ok {
         return fail(
             400,
