@@ -171,7 +171,7 @@ enum Prepared {
     Import(ImportImage),
     Modify(ModifyImage),
     Describe(String),
-    Wait(WaitTarget),
+    Wait(WaitTarget, Provider),
 }
 
 fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
@@ -282,12 +282,15 @@ fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
             }
             Prepared::Describe(id)
         }
-        VerbCall::Wait(a) => Prepared::Wait(match (a.image_id, a.job_id, a.task_id) {
-            (Some(i), _, _) => WaitTarget::Image(i),
-            (_, Some(j), _) => WaitTarget::Job(j),
-            (_, _, Some(t)) => WaitTarget::Task(t),
-            _ => return Err(Error::usage("wait needs --image-id, --job-id or --task-id")),
-        }),
+        VerbCall::Wait(a) => {
+            let target = match (a.image_id, a.job_id, a.task_id) {
+                (Some(i), _, _) => WaitTarget::Image(i),
+                (_, Some(j), _) => WaitTarget::Job(j),
+                (_, _, Some(t)) => WaitTarget::Task(t),
+                _ => return Err(Error::usage("wait needs --image-id, --job-id or --task-id")),
+            };
+            Prepared::Wait(target, p)
+        }
     })
 }
 
@@ -319,8 +322,9 @@ async fn execute<B: Backend>(
         Prepared::Import(r) => (b.import(&r).await?, wait),
         Prepared::Modify(r) => (b.modify(&r).await?, false),
         Prepared::Describe(id) => (b.describe(&id).await?, false),
-        Prepared::Wait(t) => {
+        Prepared::Wait(t, p) => {
             let mut o = Outcome {
+                provider: p.as_str(),
                 operation: "wait",
                 ..Outcome::default()
             };

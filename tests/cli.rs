@@ -616,3 +616,29 @@ fn closed_stdout_is_not_an_error() {
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+#[test]
+fn wait_names_its_provider() {
+    let home = tmp();
+    for (provider, id) in [("ens", "m-5xxgg"), ("ec2", "ami-0abcdef1234567890")] {
+        let o = imgctl(
+            home.path(),
+            &[
+                "--emulator",
+                "wait",
+                "--provider",
+                provider,
+                "--image-id",
+                id,
+                "--poll-interval",
+                "10ms",
+            ],
+            &[],
+        );
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+        assert_eq!(v["provider"], provider);
+        assert_eq!(v["operation"], "wait");
+        assert_eq!(v["image_id"], id);
+    }
+}
