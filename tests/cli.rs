@@ -642,3 +642,44 @@ fn wait_names_its_provider() {
         assert_eq!(v["image_id"], id);
     }
 }
+
+/// A real endpoint goes through the proxy named in the environment; the
+/// "proxy" here is a recording server on 127.0.0.1, so nothing leaves
+/// the machine.
+#[test]
+fn https_and_http_proxy_from_the_environment() {
+    let home = tmp();
+    let proxy = Server::start(|_, _| {
+        Reply::json(
+            200,
+            r#"{"RequestId":"r-1","Code":0,"PageNumber":"1","PageSize":"50","TotalCount":"1","Images":{"Image":[{"ImageId":"m-1","ImageName":"x","Status":"Available"}]}}"#,
+        )
+    });
+    let o = imgctl(
+        home.path(),
+        &[
+            "describe",
+            "--provider",
+            "ens",
+            "--endpoint-url",
+            "http://ens.example.invalid",
+            "--image-id",
+            "m-1",
+        ],
+        &[
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ak"),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "sk-secret-value"),
+            ("HTTP_PROXY", proxy.url.as_str()),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let reqs = proxy.requests();
+    assert_eq!(reqs.len(), 1);
+    // A proxied request carries the absolute URL of the real endpoint.
+    assert!(
+        reqs[0].target.starts_with("http://ens.example.invalid/"),
+        "{}",
+        reqs[0].target
+    );
+    assert_eq!(reqs[0].header("host"), Some("ens.example.invalid"));
+}
