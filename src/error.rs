@@ -47,6 +47,10 @@ pub enum ErrorKind {
     /// A server-side failure after which the request may or may not have
     /// taken effect.
     Server,
+    /// The service said it is unavailable (503 and its codes): trying
+    /// later may help (exit 5), but a load balancer's 503 does not prove
+    /// the request was not acted on, so it is as ambiguous as `Server`.
+    Unavailable,
 }
 
 #[derive(Debug)]
@@ -60,6 +64,9 @@ pub enum Error {
     Network {
         message: String,
         attempts: u32,
+        /// The request may have reached the cloud (it was written before
+        /// the failure): whatever it asked for may have happened.
+        maybe_sent: bool,
     },
     /// The answer could not be understood (HTML from a proxy, truncated
     /// body). The request may have taken effect.
@@ -93,13 +100,58 @@ impl Error {
         }
     }
 
+    /// True when the request may have taken effect although we got no
+    /// clear answer: a create must not simply be sent again.
+    pub fn is_ambiguous(&self) -> bool {
+        match self {
+            Error::BadResponse { .. } => true,
+            Error::Provider(p) => matches!(p.kind, ErrorKind::Server | ErrorKind::Unavailable),
+            Error::Network { maybe_sent, .. } => *maybe_sent,
+            _ => false,
+        }
+    }
+
+    /// Adds advice: as the hint of a provider error, on a line of its own
+    /// otherwise.
+    pub fn with_hint(self, note: &str) -> Error {
+        match self {
+            Error::Provider(mut p) => {
+                p.hint = Some(match p.hint.take() {
+                    Some(h) => format!("{h}\n  {note}"),
+                    None => note.to_string(),
+                });
+                Error::Provider(p)
+            }
+            Error::Network {
+                message,
+                attempts,
+                maybe_sent,
+            } => Error::Network {
+                message: format!("{message}\n  hint: {note}"),
+                attempts,
+                maybe_sent,
+            },
+            Error::BadResponse {
+                message,
+                http_status,
+                request_id,
+            } => Error::BadResponse {
+                message: format!("{message}\n  hint: {note}"),
+                http_status,
+                request_id,
+            },
+            Error::Failed(m) => Error::Failed(format!("{m}\n  hint: {note}")),
+            other => other,
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) => exit::USAGE,
             Error::Config(_) => exit::CONFIG,
             Error::Provider(p) => match p.kind {
                 ErrorKind::Auth => exit::AUTH,
-                ErrorKind::Throttled => exit::NETWORK,
+                ErrorKind::Throttled | ErrorKind::Unavailable => exit::NETWORK,
                 _ => exit::PROVIDER,
             },
             Error::Network { .. } => exit::NETWORK,
@@ -147,7 +199,9 @@ impl fmt::Display for Error {
             Error::Usage(m) => write!(f, "{m}"),
             Error::Config(m) => write!(f, "configuration: {m}"),
             Error::Provider(p) => write!(f, "{p}"),
-            Error::Network { message, attempts } => {
+            Error::Network {
+                message, attempts, ..
+            } => {
                 write!(f, "network: {message}")?;
                 if *attempts > 1 {
                     write!(f, " (after {attempts} attempts)")?;

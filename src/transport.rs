@@ -193,7 +193,7 @@ impl Transport {
                     let not_sent = e.is_connect();
                     let retry = not_sent || idempotency == Idempotency::Safe;
                     if !retry || attempt >= max {
-                        return Err(self.network_error(&req, &e, attempt, not_sent));
+                        return Err(self.network_error(&req, &e, attempt, not_sent, idempotency));
                     }
                     self.debug_line(&format!(
                         "* attempt {attempt} failed: {}",
@@ -256,6 +256,7 @@ impl Transport {
         e: &reqwest::Error,
         attempts: u32,
         not_sent: bool,
+        idempotency: Idempotency,
     ) -> Error {
         let host = url_host(&req.url);
         let what = if e.is_timeout() {
@@ -268,7 +269,7 @@ impl Transport {
         } else {
             format!("request to {host} failed: {}", self.describe(e))
         };
-        let ambiguous = if not_sent {
+        let ambiguous = if not_sent || idempotency == Idempotency::Safe {
             ""
         } else {
             "; the request may have reached the cloud, so it was not sent again"
@@ -276,6 +277,7 @@ impl Transport {
         Error::Network {
             message: format!("{what}{ambiguous}"),
             attempts,
+            maybe_sent: !not_sent,
         }
     }
 

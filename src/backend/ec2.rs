@@ -486,24 +486,14 @@ impl Backend for Ec2 {
 
 /// A CreateImage that failed ambiguously may still have made the image.
 fn maybe_created_hint(e: Error, name: &str) -> Error {
-    let ambiguous = match &e {
-        Error::Provider(p) => p.kind == ErrorKind::Server,
-        // Even a 200 we cannot read may mean the image was made.
-        Error::BadResponse { .. } => true,
-        Error::Network { message, .. } => message.contains("may have reached"),
-        _ => false,
-    };
-    if !ambiguous {
+    if !e.is_ambiguous() {
         return e;
     }
-    with_note(
-        e,
-        &format!(
-            "the image may have been created anyway: look for an AMI named '{name}' \
+    e.with_hint(&format!(
+        "the image may have been created anyway: look for an AMI named '{name}' \
              (aws ec2 describe-images --owners self --filters Name=name,Values='{name}') \
              before trying again"
-        ),
-    )
+    ))
 }
 
 /// An error on the n-th ModifyImageAttribute call: say which attributes
@@ -523,42 +513,11 @@ fn partly_modified(
         .map(|(a, _)| *a)
         .skip_while(|a| *a != failed)
         .collect();
-    with_note(
-        e,
-        &format!(
-            "already changed: {}; not changed: {}",
-            changed.join(", "),
-            pending.join(", ")
-        ),
-    )
-}
-
-/// Adds advice to an error: as the hint of a provider error, on a line of
-/// its own otherwise.
-fn with_note(e: Error, note: &str) -> Error {
-    match e {
-        Error::Provider(mut p) => {
-            p.hint = Some(match p.hint.take() {
-                Some(h) => format!("{h}\n  {note}"),
-                None => note.to_string(),
-            });
-            Error::Provider(p)
-        }
-        Error::Network { message, attempts } => Error::Network {
-            message: format!("{message}\n  hint: {note}"),
-            attempts,
-        },
-        Error::BadResponse {
-            message,
-            http_status,
-            request_id,
-        } => Error::BadResponse {
-            message: format!("{message}\n  hint: {note}"),
-            http_status,
-            request_id,
-        },
-        other => other,
-    }
+    e.with_hint(&format!(
+        "already changed: {}; not changed: {}",
+        changed.join(", "),
+        pending.join(", ")
+    ))
 }
 
 #[cfg(test)]

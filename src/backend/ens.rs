@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::{Backend, Capabilities, Ctx, Provider};
 use crate::alibaba::rpc::{self, Answer, Api, Params};
 use crate::alibaba::{exact, image_list, not_found, observe, outcome, text};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
 use crate::transport::Idempotency;
 
@@ -79,7 +79,7 @@ impl Ens {
         }
         let a = match rpc::call(&self.ctx, &self.api, action, params, idempotency).await {
             Ok(a) => a,
-            Err(e) if idempotency == Idempotency::Unsafe && ambiguous(&e) => {
+            Err(e) if idempotency == Idempotency::Unsafe && e.is_ambiguous() => {
                 return Err(self.look_up_by_name(e, params.get("ImageName")).await);
             }
             Err(e) => return Err(e),
@@ -176,15 +176,6 @@ impl Ens {
             }
             page += 1;
         }
-    }
-}
-
-/// The server answered, but not clearly: the request may have acted.
-fn ambiguous(e: &Error) -> bool {
-    match e {
-        Error::BadResponse { .. } => true,
-        Error::Provider(p) => p.kind == ErrorKind::Server,
-        _ => false,
     }
 }
 
