@@ -38,7 +38,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_needs_command" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_needs_command" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_needs_command" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_needs_command" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_needs_command" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_needs_command" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_needs_command" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_needs_command" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -76,7 +76,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -126,7 +126,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -175,7 +175,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -218,7 +218,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -249,7 +249,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -280,7 +280,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -325,7 +325,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -374,7 +374,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -417,7 +417,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -448,7 +448,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -479,7 +479,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -507,7 +507,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -536,7 +536,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -567,7 +567,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -595,7 +595,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
@@ -623,7 +623,7 @@ text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l max-attempts -d 'Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''

@@ -108,7 +108,7 @@ pub struct GlobalArgs {
     /// Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s.
     #[arg(long, global = true, value_name = "DURATION", value_parser = duration)]
     pub poll_interval: Option<Duration>,
-    /// Attempts per HTTP request, retries included. [env: IMGCTL_MAX_ATTEMPTS] [default: 3]
+    /// Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]
     #[arg(long, global = true, value_name = "N")]
     pub max_attempts: Option<u32>,
     /// Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]

@@ -283,6 +283,20 @@ fn first_env(env: &dyn Env, names: &[&'static str]) -> Option<Val<String>> {
         .find_map(|n| env.get(n).map(|v| Val::new(v, Source::Env(n))))
 }
 
+/// The most attempts one request may take: retries beyond this only delay
+/// the answer a script is waiting for.
+pub const MAX_ATTEMPTS: u32 = 10;
+
+/// A bad value given as a flag is a usage error (exit 2); the same value
+/// from the environment or a file is a configuration error (exit 3).
+fn from_source(e: Error, source: &Source) -> Error {
+    match (e, source) {
+        (Error::Usage(m), Source::Flag(_)) => Error::Usage(m),
+        (Error::Usage(m), _) => Error::Config(format!("{m} (from {source})")),
+        (other, _) => other,
+    }
+}
+
 fn parse_auth_mode(s: &str) -> Result<AuthMode> {
     match s.to_ascii_lowercase().as_str() {
         "token" => Ok(AuthMode::Token),
@@ -453,7 +467,10 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
         &["IMGCTL_AUTH_MODE"],
         e.auth_mode.as_ref(),
     ) {
-        Some(v) => Some(Val::new(parse_auth_mode(&v.value)?, v.source)),
+        Some(v) => Some(Val::new(
+            parse_auth_mode(&v.value).map_err(|e| from_source(e, &v.source))?,
+            v.source,
+        )),
         None => None,
     };
     let signature_version = match pick(
@@ -462,7 +479,10 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
         &["IMGCTL_SIGNATURE_VERSION"],
         e.signature_version.as_ref(),
     ) {
-        Some(v) => Val::new(parse_sig_version(&v.value)?, v.source),
+        Some(v) => Val::new(
+            parse_sig_version(&v.value).map_err(|e| from_source(e, &v.source))?,
+            v.source,
+        ),
         None => Val::new(SignatureVersion::V3, Source::Default),
     };
 
@@ -478,6 +498,12 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
             Some(v) => {
                 let d = crate::ops::parse_duration(&v.value)
                     .map_err(|m| Error::config(format!("{name} from {}: {m}", v.source)))?;
+                if d.is_zero() {
+                    return Err(from_source(
+                        Error::usage(format!("{name} must be greater than zero")),
+                        &v.source,
+                    ));
+                }
                 Ok(Val::new(d, v.source))
             }
         }
@@ -513,8 +539,11 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
                         v.source, v.value
                     ))
                 })?;
-                if n == 0 {
-                    return Err(Error::usage("--max-attempts must be at least 1"));
+                if !(1..=MAX_ATTEMPTS).contains(&n) {
+                    return Err(from_source(
+                        Error::usage(format!("max-attempts must be 1-{MAX_ATTEMPTS}, not {n}")),
+                        &v.source,
+                    ));
                 }
                 Val::new(n, v.source)
             }

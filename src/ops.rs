@@ -787,10 +787,19 @@ impl ImportImage {
                 if self.min_disk.is_none() {
                     return Err(Error::usage("ims import needs --min-disk (GB, 40-1024)"));
                 }
+                // The ordinary import path needs 40-1024 GB; quick import 1-1024.
+                let low = if self.quick_import { 1 } else { 40 };
                 if let Some(m) = self.min_disk
-                    && !(1..=1024).contains(&m)
+                    && !(low..=1024).contains(&m)
                 {
-                    return Err(Error::usage("--min-disk must be 1-1024 (GB)"));
+                    return Err(Error::usage(format!(
+                        "--min-disk must be {low}-1024 (GB) for ims{}",
+                        if self.quick_import {
+                            " quick import"
+                        } else {
+                            " import"
+                        }
+                    )));
                 }
                 if let Some(t) = &self.os_type {
                     one_of("--os-type", t, &["Linux", "Windows", "Other"], p)?;

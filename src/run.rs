@@ -92,7 +92,72 @@ impl VerbCall {
     }
 }
 
+/// The global flags given on the command line, by long name.
+fn given_globals(g: &crate::cli::GlobalArgs) -> Vec<&'static str> {
+    let flags = [
+        ("provider", g.provider.is_some()),
+        ("region", g.region.is_some()),
+        ("profile", g.profile.is_some()),
+        ("endpoint-url", g.endpoint_url.is_some()),
+        ("iam-endpoint-url", g.iam_endpoint_url.is_some()),
+        ("output", g.output.is_some()),
+        ("query", g.query.is_some()),
+        ("raw", g.raw),
+        ("debug", g.debug),
+        ("dry-run", g.dry_run),
+        ("wait", g.wait),
+        ("wait-timeout", g.wait_timeout.is_some()),
+        ("poll-interval", g.poll_interval.is_some()),
+        ("max-attempts", g.max_attempts.is_some()),
+        ("connect-timeout", g.connect_timeout.is_some()),
+        ("read-timeout", g.read_timeout.is_some()),
+        ("auth-mode", g.auth_mode.is_some()),
+        ("signature-version", g.signature_version.is_some()),
+        ("emulator", g.emulator),
+    ];
+    flags
+        .iter()
+        .filter(|(_, set)| *set)
+        .map(|(n, _)| *n)
+        .collect()
+}
+
+/// Refuses global flags that `what` would not use: never drop one silently.
+fn refuse_globals(g: &crate::cli::GlobalArgs, what: &str, allowed: &[&str]) -> Result<()> {
+    match given_globals(g).into_iter().find(|f| !allowed.contains(f)) {
+        Some(f) => Err(Error::usage(format!(
+            "--{f} does not apply to `imgctl {what}`"
+        ))),
+        None => Ok(()),
+    }
+}
+
 async fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
+    match &cli.command {
+        Command::Help { .. } => refuse_globals(&cli.global, "help", &[])?,
+        Command::Completion { .. } => refuse_globals(&cli.global, "completion", &[])?,
+        Command::Emulator(_) => refuse_globals(&cli.global, "emulator", &[])?,
+        Command::Config(_) => refuse_globals(
+            &cli.global,
+            "config show",
+            &[
+                "provider",
+                "region",
+                "profile",
+                "endpoint-url",
+                "iam-endpoint-url",
+                "output",
+                "query",
+                "max-attempts",
+                "connect-timeout",
+                "read-timeout",
+                "auth-mode",
+                "signature-version",
+                "emulator",
+            ],
+        )?,
+        _ => {}
+    }
     let call = match cli.command {
         Command::Help { topic } => return help(&topic),
         Command::Completion { shell } => {
@@ -110,7 +175,12 @@ async fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
             } else {
                 config::resolve(&overrides(g), &ProcessEnv)?
             };
-            return emit(&serde_json::to_string_pretty(&show(&s)).unwrap_or_default());
+            let query = g.query.as_deref().map(output::compile_query).transpose()?;
+            let printer = Printer {
+                query,
+                format: g.output.unwrap_or(OutputFormat::Json),
+            };
+            return printer.print_value(show(&s), true);
         }
         Command::Emulator(a) => return crate::emulator::launch::serve(&a).await,
         Command::Image(ImageCommand::Create(a)) | Command::Create(a) => VerbCall::Create(a),
@@ -363,7 +433,16 @@ async fn follow_to_end<B: Backend>(
     wo: &WaitOptions,
     pr: &Printer,
 ) -> Result<()> {
-    match crate::wait::wait(b, &t, wo).await? {
+    let end = match crate::wait::wait(b, &t, wo).await {
+        Ok(end) => end,
+        Err(e) => {
+            // The operation itself succeeded: its ids must reach the
+            // script, or a retry would make a second image.
+            pr.print(&o)?;
+            return Err(e);
+        }
+    };
+    match end {
         WaitEnd::Done { image_id, status } => {
             if image_id.is_some() {
                 o.image_id = image_id;
@@ -415,15 +494,17 @@ struct Printer {
 
 impl Printer {
     fn print(&self, o: &Outcome) -> Result<()> {
-        let mut v = serde_json::to_value(o).unwrap_or(Value::Null);
+        self.print_value(
+            serde_json::to_value(o).unwrap_or(Value::Null),
+            std::io::stdout().is_terminal(),
+        )
+    }
+
+    fn print_value(&self, mut v: Value, pretty: bool) -> Result<()> {
         if let Some(q) = &self.query {
             v = output::apply_query(q, &v)?;
         }
-        emit(&output::render(
-            &v,
-            self.format,
-            std::io::stdout().is_terminal(),
-        ))
+        emit(&output::render(&v, self.format, pretty))
     }
 }
 
@@ -503,6 +584,29 @@ fn hint_for(p: Provider, verb: Verb, flag: &str) -> &'static str {
 /// Global flags that only some providers or verbs understand.
 fn check_globals(p: Provider, call: &VerbCall, g: &crate::cli::GlobalArgs) -> Result<()> {
     let verb = call.verb();
+    if g.raw && g.output.is_some_and(|o| o != OutputFormat::Json) {
+        return Err(Error::usage(
+            "--raw adds the provider's response to the JSON output: it needs --output json",
+        ));
+    }
+    if g.emulator {
+        for (set, f) in [
+            (g.endpoint_url.is_some(), "endpoint-url"),
+            (g.iam_endpoint_url.is_some(), "iam-endpoint-url"),
+            (g.profile.is_some(), "profile"),
+        ] {
+            if set {
+                return Err(Error::usage(format!(
+                    "--{f} conflicts with --emulator, which sets the endpoint and credentials itself"
+                )));
+            }
+        }
+    }
+    if g.region.is_some() && p == Provider::Ens {
+        return Err(Error::usage(
+            "--region is not used by ens: ENS has one global endpoint (ens.aliyuncs.com)",
+        ));
+    }
     if g.auth_mode.is_some() && p != Provider::Ims {
         return Err(Error::usage(format!(
             "--auth-mode is not supported by provider {} (Huawei IMS only)",

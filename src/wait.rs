@@ -45,6 +45,22 @@ pub enum WaitEnd {
 }
 
 const ADAPTIVE_START: Duration = Duration::from_secs(2);
+/// Polls in a row that may fail for a passing reason (throttling, a 5xx, a
+/// dropped connection, a proxy's HTML page) before the wait gives up.
+const TRANSIENT_LIMIT: u32 = 5;
+
+/// A poll error worth another try: the thing waited for is unaffected.
+fn transient(e: &Error) -> bool {
+    use crate::error::ErrorKind;
+    match e {
+        Error::Network { .. } | Error::BadResponse { .. } => true,
+        Error::Provider(p) => matches!(
+            p.kind,
+            ErrorKind::Throttled | ErrorKind::Unavailable | ErrorKind::Server
+        ),
+        _ => false,
+    }
+}
 const ADAPTIVE_MAX: Duration = Duration::from_secs(15);
 
 pub async fn wait<B: Backend>(
@@ -55,10 +71,32 @@ pub async fn wait<B: Backend>(
     let start = Instant::now();
     let deadline = start + opts.timeout;
     let mut interval = opts.interval.unwrap_or(ADAPTIVE_START);
-    let mut last: Option<PollState>;
+    let mut last: Option<PollState> = None;
+    let mut failures = 0;
     let show = std::io::stderr().is_terminal();
     loop {
-        let state = b.poll(target).await?;
+        let state = match b.poll(target).await {
+            Ok(s) => {
+                failures = 0;
+                s
+            }
+            Err(e) if transient(&e) && failures + 1 < TRANSIENT_LIMIT => {
+                if Instant::now() >= deadline {
+                    return Ok(WaitEnd::TimedOut { last });
+                }
+                failures += 1;
+                eprintln!(
+                    "imgctl: warning: status check failed, trying again: {}",
+                    e.to_string().lines().next().unwrap_or("")
+                );
+                tokio::time::sleep(
+                    interval.min(deadline.saturating_duration_since(Instant::now())),
+                )
+                .await;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         if show {
             progress_line(target, &state, start.elapsed());
         }

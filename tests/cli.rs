@@ -683,3 +683,104 @@ fn https_and_http_proxy_from_the_environment() {
     );
     assert_eq!(reqs[0].header("host"), Some("ens.example.invalid"));
 }
+
+#[test]
+fn bad_values_from_the_environment_are_configuration_errors() {
+    let home = tmp();
+    for (k, v) in [
+        ("IMGCTL_SIGNATURE_VERSION", "v9"),
+        ("IMGCTL_MAX_ATTEMPTS", "99"),
+        ("IMGCTL_READ_TIMEOUT", "0"),
+        ("IMGCTL_AUTH_MODE", "kerberos"),
+    ] {
+        let o = imgctl(
+            home.path(),
+            &["config", "show", "--provider", "ims"],
+            &[(k, v)],
+        );
+        assert_eq!(code(&o), 3, "{k}={v}: {}", stderr(&o));
+        assert!(stderr(&o).contains(k), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn config_show_honours_query_and_output() {
+    let home = tmp();
+    let o = imgctl(
+        home.path(),
+        &[
+            "config",
+            "show",
+            "--provider",
+            "ec2",
+            "--region",
+            "eu-west-3",
+            "--query",
+            "region.value",
+            "--output",
+            "text",
+        ],
+        &[],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "eu-west-3\n");
+}
+
+/// The create succeeded; if following it then fails, the id must still
+/// reach stdout, or a script's retry would make a second image.
+#[test]
+fn ids_are_printed_when_the_wait_fails_after_a_create() {
+    let home = tmp();
+    let o = imgctl(
+        home.path(),
+        &[
+            "--emulator",
+            "create",
+            "--provider",
+            "ens",
+            "--instance-id",
+            "i-demo-ens",
+            "--name",
+            "kept-id",
+            "--wait",
+            "--poll-interval",
+            "10ms",
+        ],
+        &[(
+            "IMGCTL_EMULATOR_FAULTS",
+            "ens:DescribeSelfImages:error500:100",
+        )],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("outcome on stdout");
+    assert!(
+        v["image_id"].as_str().is_some_and(|i| i.starts_with("m-")),
+        "{v}"
+    );
+    assert!(stderr(&o).contains("trying again"));
+}
+
+#[test]
+fn a_passing_poll_failure_does_not_end_the_wait() {
+    let home = tmp();
+    let o = imgctl(
+        home.path(),
+        &[
+            "--emulator",
+            "create",
+            "--provider",
+            "ec2",
+            "--instance-id",
+            "i-1234567890abcdef0",
+            "--name",
+            "survives",
+            "--wait",
+            "--poll-interval",
+            "10ms",
+        ],
+        &[("IMGCTL_EMULATOR_FAULTS", "ec2:DescribeImages:html:2")],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["status"], "available");
+}
