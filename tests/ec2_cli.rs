@@ -301,6 +301,38 @@ fn dry_run_412_is_success() {
     assert_eq!(param(&reqs[0], "DryRun").as_deref(), Some("true"));
 }
 
+/// A real create must never pass for a dry run: DryRunOperation counts
+/// only when --dry-run asked for it, and a 412 without that code (bare or
+/// an HTML page) is an answer we do not understand.
+#[test]
+fn a_dry_run_answer_without_dry_run_or_a_bare_412_is_not_success() {
+    let dry = "<Response><Errors><Error><Code>DryRunOperation</Code><Message>Request would \
+               have succeeded</Message></Error></Errors><RequestID>r</RequestID></Response>";
+    let cases: [(&str, &str, &str, &[&str]); 3] = [
+        ("DryRunOperation without --dry-run", "text/xml", dry, &[]),
+        ("bare 412", "text/xml", "", &["--dry-run"]),
+        (
+            "HTML 412",
+            "text/html",
+            "<html><body>Precondition Failed</body></html>",
+            &["--dry-run"],
+        ),
+    ];
+    for (what, ctype, body, extra) in cases {
+        let srv = Server::start(move |_, _| Reply::new(412, ctype, body));
+        let mut args = vec!["create", "--instance-id", "i-1", "--name", "web-v1"];
+        args.extend_from_slice(extra);
+        let o = run(&srv, &args);
+        assert_eq!(o.status.code(), Some(1), "{what}: {}", stderr(&o));
+        assert!(stdout(&o).trim().is_empty(), "{what}: {}", stdout(&o));
+        if extra.is_empty() {
+            assert!(stderr(&o).contains("none was asked for"), "{}", stderr(&o));
+        }
+        assert_eq!(srv.requests().len(), 1, "{what}");
+        assert_no_panic_no_secret(&o);
+    }
+}
+
 #[test]
 fn auth_failure_error_response_exits_4() {
     // moto's shape: an <ErrorResponse> root, no RequestID, text/html.

@@ -223,7 +223,21 @@ pub async fn call(
             classify,
         )
         .await?;
-    parse(api.provider, &resp)
+    let a = parse(api.provider, &resp)?;
+    // Only a dry run that was asked for may pass for one: otherwise the
+    // request was real and "would have succeeded" says nothing of its fate.
+    if a.dry_run && !ctx.dry_run {
+        return Err(Error::BadResponse {
+            message: format!(
+                "{} {action}: the cloud answered as to a dry run (DryRunOperation), but none was \
+                 asked for",
+                api.provider.as_str()
+            ),
+            http_status: resp.status,
+            request_id: a.request_id,
+        });
+    }
+    Ok(a)
 }
 
 /// The retry loop's reading of a response.

@@ -156,17 +156,25 @@ impl Ec2 {
 
     fn read(&self, action: &str, resp: &HttpResponse) -> Result<Sent> {
         if !(200..300).contains(&resp.status) {
-            // EC2 answers a good dry run with 412 DryRunOperation; a bare
-            // 412 (moto's older shape) means the same. Another code at 412
-            // is a real error.
-            let err = errors::error_of(resp);
-            let dry = match &err {
-                Some(e) => e.code == "DryRunOperation",
-                None => resp.status == 412,
-            };
-            if dry {
-                let request_id = err.and_then(|e| e.request_id);
-                return Ok(Sent::DryRun { request_id });
+            // EC2 answers a good dry run with 412 DryRunOperation. Only that
+            // code, and only when a dry run was asked for, means "nothing was
+            // done": anything else could hide a real create.
+            if let Some(e) = errors::error_of(resp)
+                && e.code == "DryRunOperation"
+            {
+                if self.ctx.dry_run {
+                    return Ok(Sent::DryRun {
+                        request_id: e.request_id,
+                    });
+                }
+                return Err(Error::BadResponse {
+                    message: format!(
+                        "{action}: the cloud answered as to a dry run (DryRunOperation), but none \
+                         was asked for"
+                    ),
+                    http_status: resp.status,
+                    request_id: e.request_id,
+                });
             }
             return Err(errors::to_error(resp, action, &self.region));
         }
@@ -204,10 +212,7 @@ impl Ec2 {
         match self.call(q, Idempotency::Safe).await {
             Ok(Sent::Done(a)) => Ok(Some(a)),
             Ok(Sent::DryRun { .. }) => Err(Error::bad_response(
-                format!(
-                    "{} answered DryRunOperation to a request without DryRun",
-                    q.action()
-                ),
+                format!("{} answered DryRunOperation to a read", q.action()),
                 412,
             )),
             Err(Error::Provider(p)) if p.kind == ErrorKind::NotFound => Ok(None),
