@@ -966,3 +966,48 @@ fn create_or_import_answer_without_its_id_is_a_bad_response() {
         assert_eq!(sent, 1, "{provider}: sent once");
     }
 }
+
+/// ServiceUnavailable may have been acted on: ENS CreateImage (no token) is
+/// sent once and exits 5; ECS CreateImage carries a ClientToken, so it is
+/// sent again with the same token.
+#[test]
+fn service_unavailable_is_not_resent_without_a_token() {
+    let unavailable = r#"{"RequestId":"R-503","Code":"ServiceUnavailable","Message":"The request has failed due to a temporary failure of the server."}"#;
+    let srv = Server::start(move |_, r| match action(r).as_str() {
+        "CreateImage" => Reply::json(503, unavailable),
+        _ => Reply::json(
+            200,
+            r#"{"Code":0,"RequestId":"R-D","TotalCount":"0","Images":{"Image":[]}}"#,
+        ),
+    });
+    let o = run(&against(
+        "ens",
+        &srv.url,
+        &["create", "--instance-id", "i-1", "--name", "web-v1"],
+    ));
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    let creates = srv
+        .requests()
+        .iter()
+        .filter(|r| action(r) == "CreateImage")
+        .count();
+    assert_eq!(creates, 1, "ENS CreateImage must be sent once");
+    assert!(stderr(&o).contains("ServiceUnavailable"), "{}", stderr(&o));
+
+    let srv = Server::start(move |n, _| match n {
+        0 => Reply::json(503, unavailable),
+        _ => Reply::json(200, r#"{"RequestId":"R-1","ImageId":"m-1"}"#),
+    });
+    let o = run(&against(
+        "ecs",
+        &srv.url,
+        &["create", "--instance-id", "i-1", "--name", "web-v1"],
+    ));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let reqs = srv.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(
+        param(&reqs[0], "ClientToken"),
+        param(&reqs[1], "ClientToken")
+    );
+}
