@@ -128,25 +128,7 @@ impl Ens {
                 ids.join(", ")
             )
         };
-        match e {
-            Error::Provider(mut pe) => {
-                pe.hint = Some(match pe.hint.take() {
-                    Some(h) => format!("{h}; {note}"),
-                    None => note,
-                });
-                Error::Provider(pe)
-            }
-            Error::BadResponse {
-                message,
-                http_status,
-                request_id,
-            } => Error::BadResponse {
-                message: format!("{message}\n  note: {note}"),
-                http_status,
-                request_id,
-            },
-            other => other,
-        }
+        e.with_hint(&note)
     }
 
     /// The image with exactly this id, and the answer it came in.
