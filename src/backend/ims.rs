@@ -417,6 +417,17 @@ pub fn import_request(r: &ImportImage) -> Result<(&'static str, Value)> {
                  not configure the image)",
             ));
         }
+        // The SDK model QuickImportImageByFileRequestBody has os_type, but
+        // both its docstring and the API docs (ref/huawei.md §4.2) give it
+        // to data-disk images only; a quick import here makes a system
+        // image, whose OS comes from --os-version.
+        if r.os_type.is_some() {
+            return Err(Error::usage(
+                "--os-type is not supported with --quick-import for ims: quick import takes \
+                 os_type for data-disk images only; the system image's OS comes from \
+                 --os-version",
+            ));
+        }
     }
     let mut b = Map::new();
     b.insert("name".into(), json!(name));
@@ -645,9 +656,13 @@ mod tests {
         assert!(matches!(import_request(&r), Err(Error::Usage(_))));
         r.disks.clear();
         r.is_config = false;
+        r.os_type = Some("Linux".into());
+        assert!(matches!(import_request(&r), Err(Error::Usage(_))));
+        r.os_type = None;
         let (p, b) = import_request(&r).unwrap();
         assert_eq!(p, QUICK_IMPORT);
         assert!(b.get("is_config").is_none());
+        assert!(b.get("os_type").is_none());
         r.architecture = Some("mips".into());
         assert!(matches!(import_request(&r), Err(Error::Usage(_))));
     }
