@@ -838,3 +838,176 @@ fn ens_describe_pages_past_fuzzy_matches_to_the_exact_id() {
         .collect();
     assert_eq!(pages, [Some("1".to_string()), Some("2".to_string())]);
 }
+
+const DRY_ANSWER: &str = r#"{"RequestId":"R-DRY","Code":"DryRunOperation","Message":"Request validation has been passed with DryRun flag set."}"#;
+
+/// `--provider P --endpoint-url URL` and the region ECS needs.
+fn against<'a>(provider: &'a str, url: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "--provider",
+        provider,
+        "--region",
+        "cn-hangzhou",
+        "--endpoint-url",
+        url,
+    ];
+    args.extend_from_slice(rest);
+    args
+}
+
+/// A real create must never be reported as a dry run: without --dry-run a
+/// DryRunOperation answer is not understood (exit 1), for ECS (which has a
+/// server-side dry run) and ENS (which has none).
+#[test]
+fn a_dry_run_answer_to_a_real_create_is_a_bad_response() {
+    for provider in ["ecs", "ens"] {
+        let srv = Server::start(|_, _| Reply::json(400, DRY_ANSWER));
+        let o = run(&against(
+            provider,
+            &srv.url,
+            &["create", "--instance-id", "i-1", "--name", "web-v1"],
+        ));
+        assert_eq!(o.status.code(), Some(1), "{provider}: {}", stderr(&o));
+        assert!(stdout(&o).trim().is_empty(), "{provider}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains("none was asked for") && stderr(&o).contains("R-DRY"),
+            "{provider}: {}",
+            stderr(&o)
+        );
+        // ENS then looks the name up: the answer left open what happened.
+        let reqs = srv.requests();
+        let creates = reqs.iter().filter(|r| action(r) == "CreateImage").count();
+        assert_eq!(creates, 1, "{provider}: sent once");
+        assert_eq!(param(&reqs[0], "DryRun"), None);
+    }
+}
+
+/// ECS asked for a dry run but made the image anyway: the output says it
+/// was real.
+#[test]
+fn ecs_dry_run_ignored_by_the_cloud_is_reported_as_real() {
+    let srv = Server::start(|_, _| Reply::json(200, r#"{"RequestId":"R-1","ImageId":"m-real"}"#));
+    let o = run(&against(
+        "ecs",
+        &srv.url,
+        &[
+            "create",
+            "--instance-id",
+            "i-1",
+            "--name",
+            "web-v1",
+            "--dry-run",
+        ],
+    ));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json_out(&o);
+    assert_ne!(v.get("dry_run"), Some(&Value::Bool(true)), "{v}");
+    assert_eq!(v["image_id"], "m-real");
+}
+
+/// A 200 that does not name the new image (or ECS's import task) is not a
+/// success: exit 1, never exit 0 without an id.
+#[test]
+fn create_or_import_answer_without_its_id_is_a_bad_response() {
+    let cases: [(&str, &str, &[&str]); 4] = [
+        (
+            "ens",
+            r#"{"RequestId":"R-1","Code":0}"#,
+            &["create", "--instance-id", "i-1", "--name", "web-v1"],
+        ),
+        (
+            "ens",
+            r#"{"RequestId":"R-1","Code":0}"#,
+            &[
+                "import",
+                "--name",
+                "web-v1",
+                "--url",
+                "oss://b/k.qcow2",
+                "--os-type",
+                "linux",
+                "--format",
+                "qcow2",
+                "--architecture",
+                "x86_64",
+            ],
+        ),
+        (
+            "ecs",
+            r#"{"RequestId":"R-1"}"#,
+            &["create", "--instance-id", "i-1", "--name", "web-v1"],
+        ),
+        (
+            "ecs",
+            r#"{"RequestId":"R-1","ImageId":"m-1"}"#,
+            &["import", "--name", "web-v1", "--url", "oss://b/k.qcow2"],
+        ),
+    ];
+    for (provider, body, rest) in cases {
+        let srv = Server::start(move |_, _| Reply::json(200, body));
+        let o = run(&against(provider, &srv.url, rest));
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{provider} {rest:?}: {} {}",
+            stdout(&o),
+            stderr(&o)
+        );
+        let want = if body.contains("ImageId") {
+            "TaskId"
+        } else {
+            "ImageId"
+        };
+        assert!(stderr(&o).contains(want), "{provider}: {}", stderr(&o));
+        assert!(stderr(&o).contains("R-1"), "{provider}: {}", stderr(&o));
+        let reqs = srv.requests();
+        let first = action(&reqs[0]);
+        let sent = reqs.iter().filter(|r| action(r) == first).count();
+        assert_eq!(sent, 1, "{provider}: sent once");
+    }
+}
+
+/// ServiceUnavailable may have been acted on: ENS CreateImage (no token) is
+/// sent once and exits 5; ECS CreateImage carries a ClientToken, so it is
+/// sent again with the same token.
+#[test]
+fn service_unavailable_is_not_resent_without_a_token() {
+    let unavailable = r#"{"RequestId":"R-503","Code":"ServiceUnavailable","Message":"The request has failed due to a temporary failure of the server."}"#;
+    let srv = Server::start(move |_, r| match action(r).as_str() {
+        "CreateImage" => Reply::json(503, unavailable),
+        _ => Reply::json(
+            200,
+            r#"{"Code":0,"RequestId":"R-D","TotalCount":"0","Images":{"Image":[]}}"#,
+        ),
+    });
+    let o = run(&against(
+        "ens",
+        &srv.url,
+        &["create", "--instance-id", "i-1", "--name", "web-v1"],
+    ));
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    let creates = srv
+        .requests()
+        .iter()
+        .filter(|r| action(r) == "CreateImage")
+        .count();
+    assert_eq!(creates, 1, "ENS CreateImage must be sent once");
+    assert!(stderr(&o).contains("ServiceUnavailable"), "{}", stderr(&o));
+
+    let srv = Server::start(move |n, _| match n {
+        0 => Reply::json(503, unavailable),
+        _ => Reply::json(200, r#"{"RequestId":"R-1","ImageId":"m-1"}"#),
+    });
+    let o = run(&against(
+        "ecs",
+        &srv.url,
+        &["create", "--instance-id", "i-1", "--name", "web-v1"],
+    ));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let reqs = srv.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(
+        param(&reqs[0], "ClientToken"),
+        param(&reqs[1], "ClientToken")
+    );
+}

@@ -301,6 +301,45 @@ fn dry_run_412_is_success() {
     assert_eq!(param(&reqs[0], "DryRun").as_deref(), Some("true"));
 }
 
+/// A real create must never pass for a dry run: DryRunOperation counts
+/// only when --dry-run asked for it, and a 412 without that code (bare or
+/// an HTML page) is an answer we do not understand.
+#[test]
+fn a_dry_run_answer_without_dry_run_or_a_bare_412_is_not_success() {
+    let dry = "<Response><Errors><Error><Code>DryRunOperation</Code><Message>Request would \
+               have succeeded</Message></Error></Errors><RequestID>r</RequestID></Response>";
+    let cases: [(&str, &str, &str, &[&str]); 3] = [
+        ("DryRunOperation without --dry-run", "text/xml", dry, &[]),
+        ("bare 412", "text/xml", "", &["--dry-run"]),
+        (
+            "HTML 412",
+            "text/html",
+            "<html><body>Precondition Failed</body></html>",
+            &["--dry-run"],
+        ),
+    ];
+    for (what, ctype, body, extra) in cases {
+        let srv = Server::start(move |_, _| Reply::new(412, ctype, body));
+        let mut args = vec!["create", "--instance-id", "i-1", "--name", "web-v1"];
+        args.extend_from_slice(extra);
+        let o = run(&srv, &args);
+        assert_eq!(o.status.code(), Some(1), "{what}: {}", stderr(&o));
+        assert!(stdout(&o).trim().is_empty(), "{what}: {}", stdout(&o));
+        if extra.is_empty() {
+            assert!(stderr(&o).contains("none was asked for"), "{}", stderr(&o));
+        }
+        // The answer left open what happened: the name is looked up, the
+        // create is not sent again.
+        let creates = srv
+            .requests()
+            .iter()
+            .filter(|r| action(r) == "CreateImage")
+            .count();
+        assert_eq!(creates, 1, "{what}");
+        assert_no_panic_no_secret(&o);
+    }
+}
+
 #[test]
 fn auth_failure_error_response_exits_4() {
     // moto's shape: an <ErrorResponse> root, no RequestID, text/html.
@@ -403,6 +442,48 @@ fn throttling_that_never_ends_exits_5() {
     assert!(stderr(&o).contains("RequestLimitExceeded"));
 }
 
+/// A 503 (Unavailable, ServiceUnavailable, or a bare one) may have been
+/// acted on: CreateImage, which has no token, is not sent again (exit 5,
+/// not a throttling hint); a read is.
+#[test]
+fn unavailable_503_is_not_resent_for_create_but_is_for_a_read() {
+    for (code, body) in [
+        ("Unavailable", None),
+        ("ServiceUnavailable", None),
+        ("HTTP503", Some("<html>Service Unavailable</html>")),
+    ] {
+        let srv = Server::start(move |_, r| match (action(r).as_str(), body) {
+            ("CreateImage", Some(b)) => Reply::new(503, "text/html", b),
+            ("CreateImage", None) => ec2_error(503, code, "The server is unavailable"),
+            _ => ok("DescribeImages", "<imagesSet/>"),
+        });
+        let o = run(
+            &srv,
+            &["create", "--instance-id", "i-1", "--name", "web-v1"],
+        );
+        assert_eq!(o.status.code(), Some(5), "{code}: {}", stderr(&o));
+        let creates = srv
+            .requests()
+            .iter()
+            .filter(|r| action(r) == "CreateImage")
+            .count();
+        assert_eq!(creates, 1, "{code}: CreateImage must be sent once");
+        let err = stderr(&o);
+        assert!(err.contains(code), "{err}");
+        assert!(!err.contains("throttling"), "{err}");
+    }
+    let srv = Server::start(|n, _| {
+        if n == 0 {
+            ec2_error(503, "Unavailable", "The server is unavailable")
+        } else {
+            ok("DescribeImages", &image("available", ""))
+        }
+    });
+    let o = run(&srv, &["describe", "--image-id", "ami-0abc"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(srv.requests().len(), 2);
+}
+
 #[test]
 fn create_is_not_resent_after_a_500() {
     let srv =
@@ -412,10 +493,80 @@ fn create_is_not_resent_after_a_500() {
         &["create", "--instance-id", "i-1", "--name", "web-v1"],
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert_eq!(srv.requests().len(), 1, "CreateImage must be sent once");
+    let reqs = srv.requests();
+    let creates = reqs.iter().filter(|r| action(r) == "CreateImage").count();
+    assert_eq!(creates, 1, "CreateImage must be sent once");
     let err = stderr(&o);
     assert!(err.contains("InternalError"), "{err}");
+    // The look-up by name failed too: the advice is what to look for.
     assert!(err.contains("may have been created"), "{err}");
+}
+
+/// After an ambiguous CreateImage, the look-up is what botocore sends for
+/// describe_images(Owners=["self"], Filters=[name]) and its answer ends up
+/// in the error.
+#[test]
+fn create_after_a_500_names_the_ami_that_exists_now() {
+    let srv = Server::start(|_, r| match action(r).as_str() {
+        "CreateImage" => ec2_error(500, "InternalError", "An internal error has occurred"),
+        _ => ok(
+            "DescribeImages",
+            "<imagesSet><item><imageId>ami-made1</imageId><imageState>pending</imageState>\
+             <name>web-v1</name></item><item><imageId>ami-other</imageId>\
+             <imageState>available</imageState><name>web-v1-old</name></item></imagesSet>",
+        ),
+    });
+    let o = run(
+        &srv,
+        &["create", "--instance-id", "i-1", "--name", "web-v1"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("ami-made1") && !err.contains("ami-other"),
+        "{err}"
+    );
+    let reqs = srv.requests();
+    assert_eq!(
+        reqs.iter().map(action).collect::<Vec<_>>(),
+        ["CreateImage", "DescribeImages"]
+    );
+    let look = form(&reqs[1]);
+    for (k, v) in [
+        ("Owner.1", "self"),
+        ("Filter.1.Name", "name"),
+        ("Filter.1.Value.1", "web-v1"),
+    ] {
+        assert!(
+            look.contains(&(k.to_string(), v.to_string())),
+            "{k}={v} in {look:?}"
+        );
+    }
+}
+
+/// A 200 that names no new image or task is not a success.
+#[test]
+fn create_or_import_answer_without_its_id_exits_1() {
+    for (verb, act) in [("create", "CreateImage"), ("import", "ImportImage")] {
+        let srv = Server::start(move |_, r| match action(r).as_str() {
+            "DescribeImages" => ok("DescribeImages", "<imagesSet/>"),
+            _ => ok(act, "<status>active</status>"),
+        });
+        let args: &[&str] = if verb == "create" {
+            &["create", "--instance-id", "i-1", "--name", "web-v1"]
+        } else {
+            &["import", "--url", "s3://b/d.vmdk", "--format", "VMDK"]
+        };
+        let o = run(&srv, args);
+        assert_eq!(o.status.code(), Some(1), "{verb}: {}", stderr(&o));
+        let field = if verb == "create" {
+            "imageId"
+        } else {
+            "importTaskId"
+        };
+        assert!(stderr(&o).contains(field), "{verb}: {}", stderr(&o));
+        assert!(stdout(&o).trim().is_empty());
+    }
 }
 
 #[test]

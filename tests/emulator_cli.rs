@@ -57,18 +57,14 @@ fn every_provider_creates_and_waits_against_the_emulator() {
             &["--signature-version", "v1"][..],
         ),
         ("ec2", "i-1234567890abcdef0", "available", &[][..]),
+        // The image's status ends an IMS wait, not its job's SUCCESS.
         (
             "ims",
             "877a2cda-ba63-4e1e-b95f-e67e48b6129a",
-            "SUCCESS",
+            "active",
             &[][..],
         ),
-        (
-            "ims",
-            "i-demo-ims",
-            "SUCCESS",
-            &["--auth-mode", "token"][..],
-        ),
+        ("ims", "i-demo-ims", "active", &["--auth-mode", "token"][..]),
     ] {
         let mut args = vec![
             "--emulator",

@@ -13,7 +13,7 @@ pub struct Explained {
     pub hint: Option<String>,
 }
 
-use ErrorKind::{Auth, NotFound, Refused, Server, Throttled};
+use ErrorKind::{Auth, NotFound, Refused, Server, Throttled, Unavailable};
 
 /// Exact codes. Kind, then the hint (empty: none worth giving).
 const KNOWN: &[(&str, ErrorKind, &str)] = &[
@@ -168,8 +168,8 @@ const KNOWN: &[(&str, ErrorKind, &str)] = &[
     ),
     (
         "ServiceUnavailable",
-        Throttled,
-        "the service is unavailable for now; try again later",
+        Unavailable,
+        "the service is unavailable for now; try again later, but a create may have been carried out anyway, so check before sending it again",
     ),
     (
         "Rejected.Throttling",
@@ -212,6 +212,8 @@ pub fn explain(code: &str, http_status: u16) -> Explained {
         )
     } else if code.ends_with(".NotFound") || code == "NotFound" || http_status == 404 {
         (NotFound, None)
+    } else if http_status == 503 {
+        (Unavailable, None)
     } else if http_status >= 500 {
         (Server, None)
     } else {
@@ -237,7 +239,7 @@ pub fn not_processed(code: &str) -> bool {
 
 /// Codes after which the request may or may not have taken effect.
 pub fn maybe_processed(code: &str) -> bool {
-    matches!(code, "InternalError" | "UnknownError")
+    matches!(explain(code, 0).kind, Server | Unavailable)
 }
 
 #[cfg(test)]
@@ -287,10 +289,13 @@ mod tests {
         assert_eq!(explain("InvalidAccessKeyId.NotFound", 404).kind, Auth);
         assert_eq!(explain("Throttling.User", 400).kind, Throttled);
         assert_eq!(explain("Rejected.Throttling", 400).kind, Throttled);
-        assert_eq!(explain("ServiceUnavailable", 503).kind, Throttled);
+        assert_eq!(explain("ServiceUnavailable", 503).kind, Unavailable);
+        assert_eq!(explain("Whatever", 503).kind, Unavailable);
+        assert!(!not_processed("ServiceUnavailable"));
+        assert!(maybe_processed("ServiceUnavailable"));
         assert_eq!(explain("InternalError", 500).kind, Server);
         assert_eq!(explain("InvalidSnapshotId.NotFound", 404).kind, NotFound);
-        assert_eq!(explain("Whatever", 503).kind, Server);
+        assert_eq!(explain("Whatever", 502).kind, Server);
         assert_eq!(explain("Whatever", 400).kind, Refused);
         let p = explain("InvalidParameter.ImageFormat", 400);
         assert!(p.hint.unwrap_or_default().contains("ImageFormat"));

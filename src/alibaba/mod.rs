@@ -26,6 +26,17 @@ pub fn outcome(provider: Provider, operation: &'static str, a: &Answer, raw: boo
     }
 }
 
+/// A field a successful answer to `action` always carries (the new
+/// image's or task's id): without it the answer cannot be trusted, and
+/// exit 0 with no id would leave the user guessing.
+pub fn required(a: &Answer, action: &str, key: &str) -> Result<String> {
+    a.str(key).ok_or_else(|| Error::BadResponse {
+        message: format!("{action}: the answer has no {key}"),
+        http_status: 200,
+        request_id: a.request_id.clone(),
+    })
+}
+
 /// `"45"`, `"45%"` or a number → 45; anything else → none.
 pub fn progress(v: Option<&Value>) -> Option<u8> {
     let n = match v? {

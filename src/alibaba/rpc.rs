@@ -223,7 +223,21 @@ pub async fn call(
             classify,
         )
         .await?;
-    parse(api.provider, &resp)
+    let a = parse(api.provider, &resp)?;
+    // Only a dry run that was asked for may pass for one: otherwise the
+    // request was real and "would have succeeded" says nothing of its fate.
+    if a.dry_run && !ctx.dry_run {
+        return Err(Error::BadResponse {
+            message: format!(
+                "{} {action}: the cloud answered as to a dry run (DryRunOperation), but none was \
+                 asked for",
+                api.provider.as_str()
+            ),
+            http_status: resp.status,
+            request_id: a.request_id,
+        });
+    }
+    Ok(a)
 }
 
 /// The retry loop's reading of a response.
@@ -232,12 +246,22 @@ pub fn classify(resp: &HttpResponse) -> Verdict {
     if resp.status < 400 {
         return Verdict::Final;
     }
+    let code = error_fields(resp).map(|f| f.code);
+    // A 503 or ServiceUnavailable does not prove the request was not acted
+    // on (DESIGN §5), even with a retry-after header: only a request that
+    // is safe to repeat goes again.
+    let unavailable = resp.status == 503
+        || code
+            .as_deref()
+            .is_some_and(|c| error_codes::explain(c, resp.status).kind == ErrorKind::Unavailable);
+    if unavailable {
+        return Verdict::MaybeProcessed { after };
+    }
     // The header is the server's own "come back later": the request was
     // not acted on (the aliyun CLI retries on exactly this).
     if after.is_some() {
         return Verdict::NotProcessed { after };
     }
-    let code = error_fields(resp).map(|f| f.code);
     match code.as_deref() {
         Some(c) if error_codes::not_processed(c) => Verdict::NotProcessed { after },
         Some(c) if error_codes::maybe_processed(c) => Verdict::MaybeProcessed { after },
@@ -684,9 +708,16 @@ mod tests {
             classify(&j(400, "Throttling.User")),
             Verdict::NotProcessed { after: None }
         );
+        // Unavailable may have acted: the transport resends it only when safe.
         assert_eq!(
             classify(&j(503, "ServiceUnavailable")),
-            Verdict::NotProcessed { after: None }
+            Verdict::MaybeProcessed { after: None }
+        );
+        assert_eq!(
+            classify(&resp(503, &[("x-acs-retry-after", "250")], "<html>")),
+            Verdict::MaybeProcessed {
+                after: Some(std::time::Duration::from_millis(250))
+            }
         );
         assert_eq!(
             classify(&j(500, "InternalError")),

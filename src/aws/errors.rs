@@ -34,23 +34,31 @@ const THROTTLED: &[&str] = &[
     "BandwidthLimitExceeded",
     "SlowDown",
     "PriorRequestNotComplete",
-    "Unavailable",
-    "ServiceUnavailable",
 ];
+
+/// "The service is unavailable": a 503 from EC2 or from anything in front
+/// of it does not prove the request was not acted on (DESIGN §5).
+const UNAVAILABLE: &[&str] = &["Unavailable", "ServiceUnavailable"];
 
 pub fn is_throttle(code: &str) -> bool {
     THROTTLED.contains(&code)
 }
 
-/// The retry loop's reading of one answer. 503 and throttling codes were
-/// refused before any work was done; other 5xx may have acted.
+fn is_unavailable(status: u16, code: Option<&str>) -> bool {
+    code.is_some_and(|c| UNAVAILABLE.contains(&c))
+        || (status == 503 && !code.is_some_and(is_throttle))
+}
+
+/// The retry loop's reading of one answer. Throttling codes were refused
+/// before any work was done; 503 and other 5xx may have acted, so only a
+/// request that is safe to repeat is sent again.
 pub fn verdict(resp: &HttpResponse) -> Verdict {
     if resp.status < 400 {
         return Verdict::Final;
     }
     let after = retry_after(resp);
     let code = error_of(resp).map(|e| e.code);
-    if resp.status == 503 || code.as_deref().is_some_and(is_throttle) {
+    if code.as_deref().is_some_and(is_throttle) {
         return Verdict::NotProcessed { after };
     }
     if resp.status >= 500 {
@@ -71,7 +79,7 @@ pub fn to_error(resp: &HttpResponse, action: &str, region: &str) -> Error {
         // No EC2 error body: an HTML page from moto or a proxy, or nothing.
         let kind = match status {
             401 | 403 => Some(ErrorKind::Auth),
-            503 => Some(ErrorKind::Throttled),
+            503 => Some(ErrorKind::Unavailable),
             _ => None,
         };
         let snippet = snippet(&resp.body);
@@ -96,8 +104,10 @@ pub fn to_error(resp: &HttpResponse, action: &str, region: &str) -> Error {
     };
     let kind = if AUTH.contains(&e.code.as_str()) {
         ErrorKind::Auth
-    } else if status == 503 || is_throttle(&e.code) {
+    } else if is_throttle(&e.code) {
         ErrorKind::Throttled
+    } else if is_unavailable(status, Some(&e.code)) {
+        ErrorKind::Unavailable
     } else if status >= 500 {
         ErrorKind::Server
     } else if e.code.ends_with(".NotFound") {
@@ -150,6 +160,10 @@ fn hint(code: &str, action: &str, region: &str) -> Option<String> {
         c if is_throttle(c) => {
             "EC2 is throttling this account: try again later, or raise --max-attempts".to_string()
         }
+        c if UNAVAILABLE.contains(&c) => format!(
+            "EC2 said it is unavailable; {action} may still have been carried out, so check \
+             before sending it again"
+        ),
         _ => return None,
     };
     Some(h)
@@ -213,6 +227,18 @@ mod tests {
             verdict(&resp(500, "<html>oops")),
             Verdict::MaybeProcessed { after: None }
         );
+        // Unavailable may have acted: only a safe request is sent again.
+        for body in [
+            err("Unavailable"),
+            err("ServiceUnavailable"),
+            "<html>".into(),
+        ] {
+            assert_eq!(
+                verdict(&resp(503, &body)),
+                Verdict::MaybeProcessed { after: None },
+                "{body}"
+            );
+        }
     }
 
     #[test]
@@ -245,5 +271,15 @@ mod tests {
         );
         let e = to_error(&resp(403, ""), "CreateImage", "r");
         assert_eq!(e.exit_code(), 4);
+        for body in [err("Unavailable"), err("ServiceUnavailable"), "".into()] {
+            let e = to_error(&resp(503, &body), "CreateImage", "r");
+            let Error::Provider(p) = &e else {
+                panic!("{e}")
+            };
+            assert_eq!(p.kind, ErrorKind::Unavailable, "{body}");
+            assert_eq!(e.exit_code(), 5);
+            assert!(e.is_ambiguous());
+            assert!(!p.hint.as_deref().unwrap_or("").contains("throttl"), "{e}");
+        }
     }
 }

@@ -193,6 +193,16 @@ pub fn describe_image(image_id: &str) -> Query {
     q
 }
 
+/// This account's AMIs with exactly this name: what botocore sends for
+/// `describe_images(Owners=["self"], Filters=[{"Name": "name", "Values": [name]}])`.
+pub fn describe_images_named(name: &str) -> Query {
+    let mut q = Query::new("DescribeImages");
+    q.list("Owner", &["self"]);
+    q.push("Filter.1.Name", "name");
+    q.list("Filter.1.Value", &[name]);
+    q
+}
+
 pub fn describe_import_task(task_id: &str) -> Query {
     let mut q = Query::new("DescribeImportImageTasks");
     q.list("ImportTaskId", &[task_id]);

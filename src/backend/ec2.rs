@@ -156,17 +156,25 @@ impl Ec2 {
 
     fn read(&self, action: &str, resp: &HttpResponse) -> Result<Sent> {
         if !(200..300).contains(&resp.status) {
-            // EC2 answers a good dry run with 412 DryRunOperation; a bare
-            // 412 (moto's older shape) means the same. Another code at 412
-            // is a real error.
-            let err = errors::error_of(resp);
-            let dry = match &err {
-                Some(e) => e.code == "DryRunOperation",
-                None => resp.status == 412,
-            };
-            if dry {
-                let request_id = err.and_then(|e| e.request_id);
-                return Ok(Sent::DryRun { request_id });
+            // EC2 answers a good dry run with 412 DryRunOperation. Only that
+            // code, and only when a dry run was asked for, means "nothing was
+            // done": anything else could hide a real create.
+            if let Some(e) = errors::error_of(resp)
+                && e.code == "DryRunOperation"
+            {
+                if self.ctx.dry_run {
+                    return Ok(Sent::DryRun {
+                        request_id: e.request_id,
+                    });
+                }
+                return Err(Error::BadResponse {
+                    message: format!(
+                        "{action}: the cloud answered as to a dry run (DryRunOperation), but none \
+                         was asked for"
+                    ),
+                    http_status: resp.status,
+                    request_id: e.request_id,
+                });
             }
             return Err(errors::to_error(resp, action, &self.region));
         }
@@ -199,15 +207,50 @@ impl Ec2 {
         }
     }
 
+    /// A CreateImage that failed ambiguously may still have made the
+    /// image: look for an AMI of that name and say what is there now.
+    async fn look_up_by_name(&self, e: Error, name: &str) -> Error {
+        let found = self.lookup(&requests::describe_images_named(name)).await;
+        let note = match found {
+            Ok(a) => {
+                let amis: Vec<String> = a
+                    .iter()
+                    .flat_map(|a| a.root.items("imagesSet"))
+                    .filter(|i| i.text_of("name").as_deref() == Some(name))
+                    .filter_map(|i| {
+                        let id = i.text_of("imageId")?;
+                        let state = i.text_of("imageState").unwrap_or_else(|| "unknown".into());
+                        Some(format!("{id}, {state}"))
+                    })
+                    .collect();
+                if amis.is_empty() {
+                    format!(
+                        "EC2 lists no AMI named '{name}' of yours right now (check again before \
+                         sending this again)"
+                    )
+                } else {
+                    format!(
+                        "an AMI named '{name}' exists now ({}): this request may have made it, \
+                         so check before sending it again",
+                        amis.join("; ")
+                    )
+                }
+            }
+            Err(_) => format!(
+                "the image may have been created anyway: look for an AMI named '{name}' \
+                 (aws ec2 describe-images --owners self --filters Name=name,Values='{name}') \
+                 before trying again"
+            ),
+        };
+        e.with_hint(&note)
+    }
+
     /// A read; `None` when EC2 says the id is unknown (`*.NotFound`).
     async fn lookup(&self, q: &Query) -> Result<Option<Answer>> {
         match self.call(q, Idempotency::Safe).await {
             Ok(Sent::Done(a)) => Ok(Some(a)),
             Ok(Sent::DryRun { .. }) => Err(Error::bad_response(
-                format!(
-                    "{} answered DryRunOperation to a request without DryRun",
-                    q.action()
-                ),
+                format!("{} answered DryRunOperation to a read", q.action()),
                 412,
             )),
             Err(Error::Provider(p)) if p.kind == ErrorKind::NotFound => Ok(None),
@@ -334,17 +377,18 @@ impl Backend for Ec2 {
     async fn create(&mut self, req: &CreateImage) -> Result<Outcome> {
         let q = requests::create_image(req, self.ctx.dry_run)?;
         // No idempotency token exists for CreateImage: never send it twice.
-        let sent = self
-            .call(&q, Idempotency::Unsafe)
-            .await
-            .map_err(|e| maybe_created_hint(e, &req.name))?;
-        let a = match sent {
-            Sent::DryRun { request_id } => {
+        let sent = match self.call(&q, Idempotency::Unsafe).await {
+            Ok(Sent::DryRun { request_id }) => {
                 return Ok(dry_outcome("create", request_id, Some(req.name.clone())));
             }
-            Sent::Done(a) => a,
+            Ok(Sent::Done(a)) => a.required("CreateImage", "imageId").map(|id| (a, id)),
+            Err(e) => Err(e),
         };
-        let image_id = a.required("CreateImage", "imageId")?;
+        let (a, image_id) = match sent {
+            Ok(done) => done,
+            Err(e) if e.is_ambiguous() => return Err(self.look_up_by_name(e, &req.name).await),
+            Err(e) => return Err(e),
+        };
         let mut o = self.outcome("create", &a);
         o.image_id = Some(image_id);
         o.name = Some(req.name.clone());
@@ -479,21 +523,13 @@ impl Backend for Ec2 {
                 status: format!("throttled ({})", p.code),
                 progress: None,
             }),
+            Err(Error::Provider(p)) if p.kind == ErrorKind::Unavailable => Ok(PollState::Pending {
+                status: format!("unavailable ({})", p.code),
+                progress: None,
+            }),
             other => other,
         }
     }
-}
-
-/// A CreateImage that failed ambiguously may still have made the image.
-fn maybe_created_hint(e: Error, name: &str) -> Error {
-    if !e.is_ambiguous() {
-        return e;
-    }
-    e.with_hint(&format!(
-        "the image may have been created anyway: look for an AMI named '{name}' \
-             (aws ec2 describe-images --owners self --filters Name=name,Values='{name}') \
-             before trying again"
-    ))
 }
 
 /// An error on the n-th ModifyImageAttribute call: say which attributes

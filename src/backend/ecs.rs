@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{Backend, Capabilities, Ctx, Provider};
 use crate::alibaba::rpc::{self, Answer, Api, Params};
-use crate::alibaba::{exact, image_list, not_found, observe, outcome, progress, text};
+use crate::alibaba::{exact, image_list, not_found, observe, outcome, progress, required, text};
 use crate::error::{Error, Result};
 use crate::ops::{
     BlockDevice, CreateImage, ImportImage, ModifyImage, Outcome, PollState, Tag, WaitTarget,
@@ -170,11 +170,16 @@ impl Ecs {
         p.flag("DryRun", self.ctx.dry_run);
         let a = rpc::call(&self.ctx, &self.api, action, &p, idempotency).await?;
         let mut o = outcome(Provider::Ecs, operation, &a, self.ctx.raw);
-        o.dry_run = a.dry_run || self.ctx.dry_run;
+        // What the cloud said, not what was asked: a DryRun the cloud
+        // ignored made a real image, and the output must say so.
+        o.dry_run = a.dry_run;
         o.name = p.get("ImageName").map(str::to_string);
-        if o.image_id.is_none() {
-            o.image_id = p.get("ImageId").map(str::to_string);
-        }
+        o.image_id = match p.get("ImageId") {
+            Some(id) => Some(o.image_id.unwrap_or_else(|| id.to_string())),
+            // A create or import that worked names its new image.
+            None if !a.dry_run => Some(required(&a, action, "ImageId")?),
+            None => None,
+        };
         Ok((o, a))
     }
 
@@ -339,7 +344,9 @@ impl Backend for Ecs {
         let (mut o, a) = self
             .act("import", "ImportImage", p, Idempotency::Safe)
             .await?;
-        o.task_id = a.str("TaskId");
+        if !a.dry_run {
+            o.task_id = Some(required(&a, "ImportImage", "TaskId")?);
+        }
         Ok(o)
     }
 

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::{Backend, Capabilities, Ctx, Provider};
 use crate::alibaba::rpc::{self, Answer, Api, Params};
-use crate::alibaba::{exact, image_list, not_found, observe, outcome, text};
+use crate::alibaba::{exact, image_list, not_found, observe, outcome, required, text};
 use crate::error::{Error, Result};
 use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
 use crate::transport::Idempotency;
@@ -86,9 +86,11 @@ impl Ens {
         };
         let mut o = outcome(Provider::Ens, operation, &a, self.ctx.raw);
         o.name = params.get("ImageName").map(str::to_string);
-        if o.image_id.is_none() {
-            o.image_id = params.get("ImageId").map(str::to_string);
-        }
+        o.image_id = match params.get("ImageId") {
+            // A rename answers with a request id only.
+            Some(id) => Some(o.image_id.unwrap_or_else(|| id.to_string())),
+            None => Some(required(&a, action, "ImageId")?),
+        };
         Ok(o)
     }
 
@@ -126,25 +128,7 @@ impl Ens {
                 ids.join(", ")
             )
         };
-        match e {
-            Error::Provider(mut pe) => {
-                pe.hint = Some(match pe.hint.take() {
-                    Some(h) => format!("{h}; {note}"),
-                    None => note,
-                });
-                Error::Provider(pe)
-            }
-            Error::BadResponse {
-                message,
-                http_status,
-                request_id,
-            } => Error::BadResponse {
-                message: format!("{message}\n  note: {note}"),
-                http_status,
-                request_id,
-            },
-            other => other,
-        }
+        e.with_hint(&note)
     }
 
     /// The image with exactly this id, and the answer it came in.

@@ -88,17 +88,67 @@ impl Ims {
             self.client.show(&call).await?;
             return Ok(o);
         }
-        let reply = self.client.send(&call).await?;
-        let job = reply.body["job_id"]
-            .as_str()
-            .filter(|j| !j.is_empty())
-            .ok_or_else(|| no_field(&reply, "job_id"))?;
-        o.job_id = Some(job.to_string());
+        let sent = self.client.send(&call).await.and_then(|reply| {
+            let job = reply.body["job_id"]
+                .as_str()
+                .filter(|j| !j.is_empty())
+                .map(str::to_string)
+                .ok_or_else(|| no_field(&reply, "job_id"))?;
+            Ok((reply, job))
+        });
+        let (reply, job) = match sent {
+            Ok(r) => r,
+            // No idempotency token: never sent again, but say whether an
+            // image of that name exists now.
+            Err(e) if e.is_ambiguous() => return Err(self.look_up_by_name(e, name).await),
+            Err(e) => return Err(e),
+        };
+        o.job_id = Some(job);
         o.request_id = reply.request_id.clone();
         if self.raw {
             o.raw = Some(reply.body);
         }
         Ok(o)
+    }
+
+    /// After an ambiguous create or import: the private images named
+    /// `name` now, told in the error, so the user knows before resending.
+    async fn look_up_by_name(&mut self, e: Error, name: &str) -> Error {
+        if name.is_empty() {
+            return e;
+        }
+        let call = Call::ims("GET", "/v2/cloudimages".into())
+            .query("__imagetype", "private")
+            .query("name", name);
+        let Ok(reply) = self.client.send(&call).await else {
+            return e.with_hint(&format!(
+                "the image may have been created anyway: look for an image named '{name}' \
+                 before sending this again"
+            ));
+        };
+        let found: Vec<String> = reply.body["images"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|i| i["name"].as_str() == Some(name))
+            .filter_map(|i| {
+                let id = i["id"].as_str()?;
+                let status = i["status"].as_str().unwrap_or("unknown");
+                Some(format!("{id}, {status}"))
+            })
+            .collect();
+        e.with_hint(&if found.is_empty() {
+            format!(
+                "IMS lists no image named '{name}' right now, but a job this request started may \
+                 still be running and make one: check again before sending it again"
+            )
+        } else {
+            format!(
+                "an image named '{name}' exists now ({}): this request may have made it (its job \
+                 may still be running), so check before sending it again",
+                found.join("; ")
+            )
+        })
     }
 
     /// The image list entry for an id, or None when the list is empty (a
@@ -154,10 +204,12 @@ impl Ims {
         match status.as_str() {
             "SUCCESS" => {}
             "FAIL" => {
-                return Ok(PollState::Failed {
-                    message: job_failure(job),
-                    status,
-                });
+                let mut message = job_failure(job);
+                // A failed job may leave its image behind (e.g. killed).
+                if let Some(id) = job_image_id(job) {
+                    message.push_str(&format!("; image {id}"));
+                }
+                return Ok(PollState::Failed { message, status });
             }
             _ => {
                 return Ok(PollState::Pending {
@@ -173,9 +225,10 @@ impl Ims {
                 status,
             });
         };
-        // The job is done when the image it made is usable.
+        // The job is done when the image it made is usable, and what the
+        // user waits for is the image: its status ends the wait.
         Ok(match self.poll_image(&image_id).await? {
-            PollState::Done { .. } => PollState::Done {
+            PollState::Done { status, .. } => PollState::Done {
                 image_id: Some(image_id),
                 status,
             },
@@ -362,6 +415,17 @@ pub fn import_request(r: &ImportImage) -> Result<(&'static str, Value)> {
             return Err(Error::usage(
                 "--is-config is not supported with --quick-import for ims (quick import does \
                  not configure the image)",
+            ));
+        }
+        // The SDK model QuickImportImageByFileRequestBody has os_type, but
+        // both its docstring and the API docs (ref/huawei.md §4.2) give it
+        // to data-disk images only; a quick import here makes a system
+        // image, whose OS comes from --os-version.
+        if r.os_type.is_some() {
+            return Err(Error::usage(
+                "--os-type is not supported with --quick-import for ims: quick import takes \
+                 os_type for data-disk images only; the system image's OS comes from \
+                 --os-version",
             ));
         }
     }
@@ -592,9 +656,13 @@ mod tests {
         assert!(matches!(import_request(&r), Err(Error::Usage(_))));
         r.disks.clear();
         r.is_config = false;
+        r.os_type = Some("Linux".into());
+        assert!(matches!(import_request(&r), Err(Error::Usage(_))));
+        r.os_type = None;
         let (p, b) = import_request(&r).unwrap();
         assert_eq!(p, QUICK_IMPORT);
         assert!(b.get("is_config").is_none());
+        assert!(b.get("os_type").is_none());
         r.architecture = Some("mips".into());
         assert!(matches!(import_request(&r), Err(Error::Usage(_))));
     }

@@ -12,6 +12,10 @@ use crate::transport::HttpResponse;
 /// IMS flow control.
 const RETRYABLE_CODES: &[&str] = &["APIGW.0308", "IMG.0060"];
 
+/// "Backend unavailable" from the API gateway. Like any 503 it does not
+/// prove the request was not acted on (DESIGN §5).
+const UNAVAILABLE_CODES: &[&str] = &["APIGW.0202"];
+
 /// Gateway codes for bad or expired credentials. APIGW.0301 is "incorrect
 /// IAM authentication information" (bad signature, expired signature,
 /// undecryptable or expired token).
@@ -104,6 +108,8 @@ fn kind_of(status: u16, code: &str) -> ErrorKind {
         ErrorKind::Auth
     } else if status == 429 || RETRYABLE_CODES.contains(&code) {
         ErrorKind::Throttled
+    } else if status == 503 || UNAVAILABLE_CODES.contains(&code) {
+        ErrorKind::Unavailable
     } else if status == 404 {
         ErrorKind::NotFound
     } else if status >= 500 {
@@ -121,7 +127,10 @@ fn unparsed(resp: &HttpResponse, request_id: Option<String>) -> Error {
     let status = resp.status;
     let excerpt = excerpt(&resp.body);
     let kind = kind_of(status, "");
-    if matches!(kind, ErrorKind::Auth | ErrorKind::Throttled) {
+    if matches!(
+        kind,
+        ErrorKind::Auth | ErrorKind::Throttled | ErrorKind::Unavailable
+    ) {
         return ProviderError {
             provider: Some(Provider::Ims),
             code: status.to_string(),
@@ -180,6 +189,10 @@ fn hint_for(code: &str, message: &str, kind: ErrorKind) -> Option<String> {
              that IMS is authorised to read the bucket"
         }
         "IMG.0060" | "APIGW.0308" => "the request was throttled: wait a little and try again",
+        _ if kind == ErrorKind::Unavailable => {
+            "the service said it is unavailable: try again later, but a create or import may \
+             have been carried out anyway, so check before sending it again"
+        }
         _ if m.contains("token") && (m.contains("expire") || m.contains("updated")) => {
             "the IAM token has expired or was revoked; imgctl fetches a new one on the next run \
              (a changed password, AK or permission revokes every token)"
@@ -283,6 +296,26 @@ mod tests {
             }
         ));
         assert_eq!(e.exit_code(), 1);
+    }
+
+    /// A 503 may have been acted on: ambiguous, exit 5, and not "not
+    /// processed", so an unsafe create is not sent again.
+    #[test]
+    fn unavailable_is_ambiguous() {
+        for r in [
+            resp(
+                503,
+                r#"{"error_msg":"Backend unavailable","error_code":"APIGW.0202"}"#,
+            ),
+            resp(503, "<html>Service Unavailable</html>"),
+            resp(503, r#"{"error":{"code":"IMG.0001","message":"busy"}}"#),
+        ] {
+            assert!(!is_retryable(&r));
+            let e = to_error(&r);
+            assert_eq!(e.exit_code(), 5, "{e}");
+            assert!(e.is_ambiguous(), "{e}");
+            assert_eq!(provider(e).kind, ErrorKind::Unavailable);
+        }
     }
 
     #[test]

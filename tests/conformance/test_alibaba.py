@@ -27,7 +27,7 @@ import pytest
 import normalize
 import sdk_clients as S
 import verify_sig
-from capture import Response
+from capture import Response, alibaba_params
 from imgctl_bin import run_imgctl
 
 ENV = {
@@ -323,14 +323,22 @@ SIGNATURES = {
 
 
 class Recorder:
-    """A responder that answers like the default one and remembers the body."""
+    """A responder that answers like the default one and remembers the body.
+    A request with DryRun=true gets what ECS answers to one (HTTP 400
+    DryRunOperation): imgctl reports a dry run only when the cloud said so."""
 
     def __init__(self, srv):
         self.srv = srv
         self.bodies = []
 
     def __call__(self, req):
-        resp: Response = self.srv.default(req)
+        if alibaba_params(req).get("DryRun") == "true":
+            body = {"RequestId": "E2B1A9F6-DRY0-4C1E-9F43-0000000000D1",
+                    "HostId": "ecs.aliyuncs.com", "Code": "DryRunOperation",
+                    "Message": "Request validation has been passed with DryRun flag set."}
+            resp = Response.json(body, status=400)
+        else:
+            resp = self.srv.default(req)
         self.bodies.append(json.loads(resp.body))
         return resp
 

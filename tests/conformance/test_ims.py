@@ -158,7 +158,7 @@ def _sdk_quick_import(endpoint: str):
     body = m.QuickImportImageByFileRequestBody(
         name=sc.NAME_ZH, description=sc.DESCRIPTION, os_version="Ubuntu 22.04 server 64bit",
         image_url="ims-image:images/web v1/disk.zvhd2", min_disk=40, architecture="arm",
-        hw_firmware_type="uefi", os_type="Linux",
+        hw_firmware_type="uefi",
         image_tags=[m.ResourceTag(key="env", value="dev")],
     )
     return sc.ims_client(endpoint).import_image_quick(m.ImportImageQuickRequest(body=body))
@@ -168,11 +168,28 @@ def test_quick_import_matches_the_sdk(capture_server, imgctl_bin):
     sdk_req, ours, out = sdk_then_imgctl(capture_server, _sdk_quick_import, imgctl_bin, [
         "import", "--quick-import", "--name", sc.NAME_ZH, "--description", sc.DESCRIPTION,
         "--url", OBS_QUICK, "--min-disk", "40", "--os-version", "Ubuntu 22.04 server 64bit",
-        "--architecture", "arm64", "--boot-mode", "UEFI", "--os-type", "Linux", "--tag", "env=dev",
+        "--architecture", "arm64", "--boot-mode", "UEFI", "--tag", "env=dev",
     ])
     assert_same_call(sdk_req, ours)
     assert ours.path == "/v2/cloudimages/quickimport/action"
     assert out["job_id"]
+
+
+def test_quick_import_refuses_os_type(capture_server, imgctl_bin):
+    """The SDK model documents os_type for data-disk images only (as does
+    ref/huawei.md §4.2); imgctl's quick import makes a system image."""
+    from huaweicloudsdkims.v2 import model as m
+
+    doc = m.QuickImportImageByFileRequestBody.__init__.__doc__
+    assert "os_type" in m.QuickImportImageByFileRequestBody.openapi_types
+    assert "创建数据盘镜像时" in doc  # "when creating a data-disk image"
+    r = imgctl(imgctl_bin, capture_server, [
+        "import", "--quick-import", "--name", "q", "--url", OBS_QUICK, "--min-disk", "40",
+        "--os-version", "Ubuntu 22.04 server 64bit", "--os-type", "Linux",
+    ], AKSK_ENV)
+    assert r.returncode == 2, r.stderr
+    assert "--os-type" in r.stderr
+    assert capture_server.take() == []
 
 
 def _sdk_update(op_for_description: str):
@@ -246,7 +263,8 @@ def test_describe_and_job_queries_match_the_sdk(capture_server, imgctl_bin):
                          ["wait", "--job-id", sc.HW_JOB_ID, "--poll-interval", "50ms"], AKSK_ENV))
     job_req, image_req = capture_server.take()
     assert_same_call(sdk_job, job_req)
-    assert out["status"] == "SUCCESS" and out["image_id"] == capture_server.default.jobs[sc.HW_JOB_ID]
+    # The wait ends on the image the job made, with the image's status.
+    assert out["status"] == "active" and out["image_id"] == capture_server.default.jobs[sc.HW_JOB_ID]
     assert nz.huawei(image_req)[:3] == ("GET", "/v2/cloudimages", (("id", out["image_id"]),))
     signed_ok(image_req)
 
@@ -292,7 +310,7 @@ def test_token_flow_end_to_end_with_the_cache(capture_server, imgctl_bin):
         token_req, create = reqs[0], reqs[1]
         job_id = out["job_id"]
         image_id = capture_server.default.jobs[job_id]
-        assert out["image_id"] == image_id and out["status"] == "SUCCESS"
+        assert out["image_id"] == image_id and out["status"] == "active"  # the image's status, not the job's
 
         assert [(q.method, q.path) for q in reqs] == (
             [("POST", "/v3/auth/tokens"), ("POST", "/v2/cloudimages/action")]

@@ -1,0 +1,237 @@
+//! A create or import whose connection dropped after the request was sent
+//! (the emulator's `drop` fault: the image IS made, no answer comes back).
+//! Without an idempotency token imgctl never sends it again; it looks the
+//! image up by name and the error names the image the emulator made.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+use common::{imgctl, stderr, stdout};
+use serde_json::Value;
+
+/// `imgctl emulator --speed 0`, killed when dropped.
+struct Emulator {
+    child: Child,
+    _out: BufReader<ChildStdout>,
+    url: String,
+}
+
+impl Emulator {
+    fn start() -> Emulator {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_imgctl"))
+            .args(["emulator", "--speed", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the emulator");
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut url = String::new();
+        out.read_line(&mut url)
+            .expect("the emulator prints its URL");
+        Emulator {
+            child,
+            _out: out,
+            url: url.trim().to_string(),
+        }
+    }
+
+    /// One admin request; the JSON answer.
+    fn admin(&self, method: &str, path: &str, body: &str) -> Value {
+        let addr = self.url.trim_start_matches("http://");
+        let mut s = TcpStream::connect(addr).expect("connect to the emulator");
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send");
+        let mut text = String::new();
+        s.read_to_string(&mut text).expect("read");
+        let json = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+        serde_json::from_str(json).unwrap_or(Value::Null)
+    }
+
+    fn imgctl(&self, home: &std::path::Path, args: &[&str]) -> std::process::Output {
+        let mut all = vec!["--emulator"];
+        all.extend_from_slice(args);
+        imgctl(home, &all, &[("IMGCTL_EMULATOR_URL", &self.url)])
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Every id-looking word of the error that `describe` finds with `name`:
+/// the image the emulator really made.
+fn named_image(
+    emu: &Emulator,
+    home: &std::path::Path,
+    provider: &str,
+    err: &str,
+    name: &str,
+) -> Option<String> {
+    let words = err.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'));
+    let candidates: Vec<&str> = words
+        .filter(|w| w.starts_with("m-") || w.starts_with("ami-") || w.len() == 36)
+        .collect();
+    candidates.into_iter().find_map(|id| {
+        let o = emu.imgctl(
+            home,
+            &["describe", "--provider", provider, "--image-id", id],
+        );
+        let v: Value = serde_json::from_str(stdout(&o).trim()).ok()?;
+        (o.status.code() == Some(0) && v["name"] == name).then(|| id.to_string())
+    })
+}
+
+/// Runs `args` with a drop fault on `operation`; checks it was sent once,
+/// exited 5 with nothing on stdout, and that the error names the image the
+/// emulator made. Returns the error text.
+fn dropped(provider: &str, operation: &str, name: &str, args: &[&str]) -> String {
+    let emu = Emulator::start();
+    let home = tempfile::tempdir().expect("tempdir");
+    emu.admin(
+        "POST",
+        "/__imgctl/faults",
+        &format!(r#"{{"provider":"{provider}","operation":"{operation}","kind":"drop"}}"#),
+    );
+    let o = emu.imgctl(home.path(), args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(5), "{provider}: {err}");
+    assert!(stdout(&o).trim().is_empty(), "{provider}: {}", stdout(&o));
+    let calls = emu.admin("GET", "/__imgctl/calls", "");
+    let sent: Vec<&Value> = calls
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["provider"] == provider && c["operation"] == operation)
+        .collect();
+    assert_eq!(sent.len(), 1, "{provider} {operation} sent once: {calls}");
+    assert_eq!(sent[0]["fault"], "drop", "{calls}");
+    let made = named_image(&emu, home.path(), provider, &err, name);
+    assert!(
+        made.is_some(),
+        "{provider}: the error names no image called {name} that exists: {err}"
+    );
+    assert!(err.contains("exists now"), "{provider}: {err}");
+    err
+}
+
+#[test]
+fn ens_create_dropped_names_the_image_it_made() {
+    dropped(
+        "ens",
+        "CreateImage",
+        "dropped-ens",
+        &[
+            "create",
+            "--provider",
+            "ens",
+            "--instance-id",
+            "i-5rr1bnyrc4tswr8cq3w6y",
+            "--name",
+            "dropped-ens",
+        ],
+    );
+}
+
+#[test]
+fn ec2_create_dropped_names_the_image_it_made() {
+    dropped(
+        "ec2",
+        "CreateImage",
+        "dropped-ec2",
+        &[
+            "create",
+            "--provider",
+            "ec2",
+            "--instance-id",
+            "i-1234567890abcdef0",
+            "--name",
+            "dropped-ec2",
+        ],
+    );
+}
+
+#[test]
+fn ims_create_dropped_names_the_image_it_made() {
+    let err = dropped(
+        "ims",
+        "CreateImage",
+        "dropped-ims",
+        &[
+            "create",
+            "--provider",
+            "ims",
+            "--instance-id",
+            "877a2cda-ba63-4e1e-b95f-e67e48b6129a",
+            "--name",
+            "dropped-ims",
+        ],
+    );
+    assert!(err.contains("job"), "{err}");
+}
+
+#[test]
+fn ims_import_dropped_names_the_image_it_made() {
+    dropped(
+        "ims",
+        "CreateImage",
+        "dropped-ims-import",
+        &[
+            "import",
+            "--provider",
+            "ims",
+            "--url",
+            "obs://bucket/centos.qcow2",
+            "--min-disk",
+            "40",
+            "--os-version",
+            "Ubuntu 22.04 server 64bit",
+            "--name",
+            "dropped-ims-import",
+        ],
+    );
+}
+
+/// ImportImage carries a ClientToken, so a dropped answer is simply asked
+/// for again: the same token cannot start a second task.
+#[test]
+fn ec2_import_dropped_is_sent_again_with_its_client_token() {
+    let emu = Emulator::start();
+    let home = tempfile::tempdir().expect("tempdir");
+    emu.admin(
+        "POST",
+        "/__imgctl/faults",
+        r#"{"provider":"ec2","operation":"ImportImage","kind":"drop"}"#,
+    );
+    let o = emu.imgctl(
+        home.path(),
+        &[
+            "import",
+            "--provider",
+            "ec2",
+            "--url",
+            "s3://my-bucket/disk1.vmdk",
+            "--format",
+            "VMDK",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let calls = emu.admin("GET", "/__imgctl/calls", "");
+    let sent = calls
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["operation"] == "ImportImage")
+        .count();
+    assert_eq!(sent, 2, "{calls}");
+}
