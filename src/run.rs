@@ -22,7 +22,9 @@ use crate::transport::{Transport, TransportConfig, is_loopback_url};
 use crate::wait::{WaitEnd, WaitOptions};
 
 pub fn main_entry() -> u8 {
-    let matches = match Cli::command().try_get_matches() {
+    // One clap command for parsing and for the capability check after it.
+    let mut cmd = Cli::command();
+    let matches = match cmd.try_get_matches_from_mut(std::env::args_os()) {
         Ok(m) => m,
         Err(e) => {
             let _ = e.print();
@@ -55,10 +57,10 @@ pub fn main_entry() -> u8 {
     let serving = matches!(cli.command, Command::Emulator(_));
     let result = rt.block_on(async {
         if serving {
-            return run(cli, &matches).await;
+            return run(cli, &matches, &cmd).await;
         }
         tokio::select! {
-            r = run(cli, &matches) => r,
+            r = run(cli, &matches, &cmd) => r,
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
         }
     });
@@ -132,7 +134,7 @@ fn refuse_globals(g: &crate::cli::GlobalArgs, what: &str, allowed: &[&str]) -> R
     }
 }
 
-async fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
+async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> {
     match &cli.command {
         Command::Help { .. } => refuse_globals(&cli.global, "help", &[])?,
         Command::Completion { .. } => refuse_globals(&cli.global, "completion", &[])?,
@@ -200,7 +202,7 @@ async fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
         (config::resolve(&overrides(g), &ProcessEnv)?, None)
     };
     let provider = settings.provider.value;
-    check_flags(provider, call.verb(), matches)?;
+    check_flags(provider, call.verb(), matches, cmd)?;
     check_globals(provider, &call, g)?;
 
     let wait_opts = WaitOptions {
@@ -534,19 +536,15 @@ fn overrides(g: &crate::cli::GlobalArgs) -> Overrides {
 
 /// The verb-level flags given on the command line must all be ones the
 /// provider supports: never drop one silently.
-fn check_flags(p: Provider, verb: Verb, matches: &ArgMatches) -> Result<()> {
-    let mut path = Vec::new();
+fn check_flags(p: Provider, verb: Verb, matches: &ArgMatches, root: &clap::Command) -> Result<()> {
     let mut m = matches;
+    let mut cmd = root;
     while let Some((name, sub)) = m.subcommand() {
-        path.push(name.to_string());
-        m = sub;
-    }
-    let mut cmd = Cli::command();
-    for name in &path {
-        let Some(sub) = cmd.find_subcommand(name) else {
+        let Some(c) = cmd.find_subcommand(name) else {
             return Ok(());
         };
-        cmd = sub.clone();
+        cmd = c;
+        m = sub;
     }
     let caps = p.capabilities();
     for arg in cmd.get_arguments() {
