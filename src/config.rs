@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::backend::Provider;
 use crate::error::{Error, Result};
+use crate::provider::Provider;
 use crate::secret::Secret;
 
 /// Where a value came from; `imgctl config show` prints it.

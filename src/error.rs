@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::backend::Provider;
+use crate::provider::Provider;
 
 /// Exit codes, as documented in the README and `imgctl help exit-codes`.
 pub mod exit {

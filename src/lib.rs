@@ -1,16 +1,15 @@
 //! imgctl: one command-line client for the life cycle of VM images on
 //! Alibaba Cloud ENS and ECS, AWS EC2 and Huawei Cloud IMS.
 
-pub mod alibaba;
-pub mod aws;
 pub mod backend;
 pub mod cli;
+pub mod cloud;
 pub mod config;
 pub mod emulator;
 pub mod error;
-pub mod huawei;
 pub mod ops;
 pub mod output;
+pub mod provider;
 pub mod run;
 pub mod secret;
 pub mod sign;

@@ -9,15 +9,17 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use serde_json::{Value, json};
 
-use crate::backend::{Backend, Ctx, Provider, Verb};
+use crate::backend::{Backend, Ctx};
 use crate::cli::{
     Cli, Command, ConfigCommand, CreateArgs, ImageCommand, ImportArgs, ModifyArgs, OutputFormat,
     WaitArgs,
 };
+use crate::cloud;
 use crate::config::{self, Overrides, ProcessEnv, Settings, Val};
 use crate::error::{EXIT_CODES_HELP, Error, Result, exit};
 use crate::ops::{self, CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
 use crate::output;
+use crate::provider::{Provider, Verb};
 use crate::transport::{Transport, TransportConfig, is_loopback_url};
 use crate::wait::{WaitEnd, WaitOptions};
 
@@ -373,13 +375,7 @@ async fn dispatch(
     wo: &WaitOptions,
     pr: &Printer,
 ) -> Result<()> {
-    use crate::backend::{ec2::Ec2, ecs::Ecs, ens::Ens, ims::Ims};
-    match ctx.settings.provider.value {
-        Provider::Ens => execute(&mut Ens::new(ctx)?, req, wait, wo, pr).await,
-        Provider::Ecs => execute(&mut Ecs::new(ctx)?, req, wait, wo, pr).await,
-        Provider::Ec2 => execute(&mut Ec2::new(ctx)?, req, wait, wo, pr).await,
-        Provider::Ims => execute(&mut Ims::new(ctx)?, req, wait, wo, pr).await,
-    }
+    execute(&mut cloud::select(ctx)?, req, wait, wo, pr).await
 }
 
 async fn execute<B: Backend>(
@@ -546,7 +542,7 @@ fn check_flags(p: Provider, verb: Verb, matches: &ArgMatches, root: &clap::Comma
         cmd = c;
         m = sub;
     }
-    let caps = p.capabilities();
+    let caps = cloud::capabilities(p);
     for arg in cmd.get_arguments() {
         if arg.is_global_set() {
             continue;
@@ -653,7 +649,7 @@ fn check_globals(p: Provider, call: &VerbCall, g: &crate::cli::GlobalArgs) -> Re
             None
         };
         if let Some(f) = flag
-            && !p.capabilities().supports(Verb::Wait, f)
+            && !cloud::capabilities(p).supports(Verb::Wait, f)
         {
             return Err(Error::usage(format!(
                 "--{f} is not supported by provider {} for wait",

@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::backend::Provider;
 use crate::ops;
+use crate::provider::Provider;
 use crate::sign::alibaba as sig;
 
 use super::state::{ECS_PHASES, ENS_PHASES, Image, Lifecycle, State};

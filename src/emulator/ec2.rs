@@ -10,8 +10,8 @@ use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, si
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 
-use crate::backend::Provider;
 use crate::ops;
+use crate::provider::Provider;
 
 use super::state::{
     EC2_OWNER_ID, EC2_PHASES, EC2_TASK_PHASES, Image, ImportTask, Lifecycle, State,

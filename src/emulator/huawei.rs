@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::backend::Provider;
 use crate::ops;
+use crate::provider::Provider;
 use crate::sign::huawei as sig;
 
 use super::state::{

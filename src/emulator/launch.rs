@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
-use crate::backend::Provider;
 use crate::cli::{EmulatorArgs, GlobalArgs};
 use crate::config::{self, Env, Overrides, ProcessEnv, Settings, Source, Val};
 use crate::error::{Error, Result};
 use crate::ops::parse_duration;
+use crate::provider::Provider;
 
 use super::state::hw_project_id;
 use super::{

@@ -27,8 +27,8 @@ use hyper_util::rt::TokioIo;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::backend::Provider;
 use crate::error::{Error, Result};
+use crate::provider::Provider;
 use faults::{Fault, FaultKind, Faults};
 use state::State;
 use wire::{Req, Resp};

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use crate::backend::Provider;
+use crate::provider::Provider;
 
 use super::wire::{b36_id, hex_id, now_iso, uuid};
 

@@ -6,3 +6,4 @@ pub mod api;
 pub mod auth;
 pub mod cache;
 pub mod errors;
+pub mod ims;

@@ -2,8 +2,8 @@
 //! each one gets, and what we can tell the user about the common ones.
 
 use super::xml::{self, ApiError};
-use crate::backend::Provider;
 use crate::error::{Error, ErrorKind, ProviderError};
+use crate::provider::Provider;
 use crate::transport::{HttpResponse, Verdict, retry_after};
 
 /// Credentials or permissions: exit 4.

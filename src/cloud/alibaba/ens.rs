@@ -4,11 +4,12 @@
 
 use serde_json::{Map, Value};
 
-use super::{Backend, Capabilities, Ctx, Provider};
-use crate::alibaba::rpc::{self, Answer, Api, Params};
-use crate::alibaba::{exact, image_list, not_found, observe, outcome, required, text};
+use crate::backend::{Backend, Ctx};
+use crate::cloud::alibaba::rpc::{self, Answer, Api, Params};
+use crate::cloud::alibaba::{exact, image_list, not_found, observe, outcome, required, text};
 use crate::error::{Error, Result};
 use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
+use crate::provider::{Capabilities, Provider};
 use crate::transport::Idempotency;
 
 pub const CAPABILITIES: Capabilities = Capabilities {

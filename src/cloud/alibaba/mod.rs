@@ -2,14 +2,16 @@
 //! typed answer or typed error back) and the table of error codes we know
 //! how to explain.
 
+pub mod ecs;
+pub mod ens;
 pub mod error_codes;
 pub mod rpc;
 
 use serde_json::Value;
 
-use crate::backend::Provider;
 use crate::error::{Error, ErrorKind, ProviderError, Result};
 use crate::ops::{Outcome, PollState};
+use crate::provider::Provider;
 use rpc::Answer;
 
 /// The outcome every Alibaba operation starts from: ids and the request

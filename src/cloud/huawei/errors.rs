@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::backend::Provider;
 use crate::error::{Error, ErrorKind, ProviderError};
+use crate::provider::Provider;
 use crate::transport::HttpResponse;
 
 /// Codes that mean "not processed, try again later": gateway throttling and

@@ -1,14 +1,9 @@
-//! The Backend trait, the capability table, and provider selection.
-
-pub mod ec2;
-pub mod ecs;
-pub mod ens;
-pub mod ims;
+//! The shared vocabulary: what every layer names and none implements.
+//! It sits at the bottom of the house and imports only the error type.
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -41,18 +36,6 @@ impl Provider {
             _ => Err(Error::usage(format!(
                 "unknown provider '{s}': expected ens, ecs, ec2 (alias aws) or ims (alias huawei)"
             ))),
-        }
-    }
-
-    /// Which verb flags this provider's cloud can honour. A flag outside
-    /// its verb's list is refused with a usage error naming flag and
-    /// provider, before anything is sent.
-    pub fn capabilities(self) -> &'static Capabilities {
-        match self {
-            Provider::Ens => &ens::CAPABILITIES,
-            Provider::Ecs => &ecs::CAPABILITIES,
-            Provider::Ec2 => &ec2::CAPABILITIES,
-            Provider::Ims => &ims::CAPABILITIES,
         }
     }
 }
@@ -97,28 +80,4 @@ impl Capabilities {
         };
         list.contains(&flag)
     }
-}
-
-/// What every provider implements. Requests arrive validated; a backend
-/// maps them to its wire format, sends them through the shared transport
-/// and maps the answer back to an [`Outcome`].
-#[allow(async_fn_in_trait)] // one current-thread runtime: no Send bound wanted
-pub trait Backend {
-    async fn create(&mut self, req: &CreateImage) -> Result<Outcome>;
-    async fn import(&mut self, req: &ImportImage) -> Result<Outcome>;
-    async fn modify(&mut self, req: &ModifyImage) -> Result<Outcome>;
-    async fn describe(&mut self, image_id: &str) -> Result<Outcome>;
-    /// One observation for the shared waiter.
-    async fn poll(&mut self, target: &WaitTarget) -> Result<PollState>;
-}
-
-/// What a backend gets to work with.
-pub struct Ctx {
-    pub settings: crate::config::Settings,
-    pub transport: crate::transport::Transport,
-    /// `--dry-run`: server-side DryRun where the cloud has one, otherwise
-    /// sign and show the request (with --debug) without sending it.
-    pub dry_run: bool,
-    /// `--raw`: keep the provider's own response in the outcome.
-    pub raw: bool,
 }

@@ -4,13 +4,16 @@
 
 use serde_json::Value;
 
-use super::{Backend, Capabilities, Ctx, Provider};
-use crate::alibaba::rpc::{self, Answer, Api, Params};
-use crate::alibaba::{exact, image_list, not_found, observe, outcome, progress, required, text};
+use crate::backend::{Backend, Ctx};
+use crate::cloud::alibaba::rpc::{self, Answer, Api, Params};
+use crate::cloud::alibaba::{
+    exact, image_list, not_found, observe, outcome, progress, required, text,
+};
 use crate::error::{Error, Result};
 use crate::ops::{
     BlockDevice, CreateImage, ImportImage, ModifyImage, Outcome, PollState, Tag, WaitTarget,
 };
+use crate::provider::{Capabilities, Provider};
 use crate::transport::{self, Idempotency};
 
 pub const CAPABILITIES: Capabilities = Capabilities {

@@ -10,9 +10,10 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use super::error_codes;
-use crate::backend::{Ctx, Provider};
+use crate::backend::Ctx;
 use crate::config::{KeyPair, SignatureVersion};
 use crate::error::{Error, ErrorKind, ProviderError, Result};
+use crate::provider::Provider;
 use crate::sign::alibaba::{AcsCredentials, sign_v1, sign_v3};
 use crate::transport::{self, HttpRequest, HttpResponse, Idempotency, Verdict};
 

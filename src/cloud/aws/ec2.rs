@@ -3,13 +3,14 @@
 use std::collections::HashMap;
 use std::time::SystemTime;
 
-use super::{Backend, Capabilities, Ctx};
-use crate::aws::query::Query;
-use crate::aws::xml::Element;
-use crate::aws::{endpoint, errors, requests, xml};
+use crate::backend::{Backend, Ctx};
+use crate::cloud::aws::query::Query;
+use crate::cloud::aws::xml::Element;
+use crate::cloud::aws::{endpoint, errors, requests, xml};
 use crate::config::KeyPair;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
+use crate::provider::{Capabilities, Provider};
 use crate::sign::sigv4::{AwsCreds, sign_query_post};
 use crate::transport::{HttpRequest, HttpResponse, Idempotency, random_hex};
 
@@ -486,7 +487,7 @@ impl Backend for Ec2 {
         };
         let Some(img) = a.root.items("imagesSet").next() else {
             return Err(crate::error::ProviderError {
-                provider: Some(super::Provider::Ec2),
+                provider: Some(Provider::Ec2),
                 code: "InvalidAMIID.NotFound".into(),
                 message: format!(
                     "DescribeImages returned no image {image_id} (deregistered images drop out)"

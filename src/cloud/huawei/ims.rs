@@ -4,10 +4,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Backend, Capabilities, Ctx};
+use crate::backend::{Backend, Ctx};
+use crate::cloud::huawei::api::{Call, Client, Reply, segment};
 use crate::error::{Error, ErrorKind, ProviderError, Result};
-use crate::huawei::api::{Call, Client, Reply, segment};
 use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
+use crate::provider::{Capabilities, Provider};
 
 pub const CAPABILITIES: Capabilities = Capabilities {
     create: &[
@@ -322,7 +323,7 @@ impl Backend for Ims {
     async fn describe(&mut self, image_id: &str) -> Result<Outcome> {
         let Some((image, reply)) = self.find_image(image_id).await? else {
             return Err(ProviderError {
-                provider: Some(crate::backend::Provider::Ims),
+                provider: Some(Provider::Ims),
                 code: "ImageNotFound".into(),
                 message: format!(
                     "no image {image_id} in region {} (the image list came back empty)",

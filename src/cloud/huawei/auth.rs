@@ -145,7 +145,7 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<Token> {
     let bad = |what: &str| Error::BadResponse {
         message: format!("IAM token answer {what}"),
         http_status: resp.status,
-        request_id: crate::huawei::errors::request_id(resp),
+        request_id: crate::cloud::huawei::errors::request_id(resp),
     };
     let value = resp
         .header("x-subject-token")

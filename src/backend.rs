@@ -1,0 +1,29 @@
+//! The Backend trait every cloud implements, and what a backend gets to
+//! work with. It names no cloud: choosing one is `cloud::select`.
+
+use crate::error::Result;
+use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
+
+/// What every provider implements. Requests arrive validated; a backend
+/// maps them to its wire format, sends them through the shared transport
+/// and maps the answer back to an [`Outcome`].
+#[allow(async_fn_in_trait)] // one current-thread runtime: no Send bound wanted
+pub trait Backend {
+    async fn create(&mut self, req: &CreateImage) -> Result<Outcome>;
+    async fn import(&mut self, req: &ImportImage) -> Result<Outcome>;
+    async fn modify(&mut self, req: &ModifyImage) -> Result<Outcome>;
+    async fn describe(&mut self, image_id: &str) -> Result<Outcome>;
+    /// One observation for the shared waiter.
+    async fn poll(&mut self, target: &WaitTarget) -> Result<PollState>;
+}
+
+/// What a backend gets to work with.
+pub struct Ctx {
+    pub settings: crate::config::Settings,
+    pub transport: crate::transport::Transport,
+    /// `--dry-run`: server-side DryRun where the cloud has one, otherwise
+    /// sign and show the request (with --debug) without sending it.
+    pub dry_run: bool,
+    /// `--raw`: keep the provider's own response in the outcome.
+    pub raw: bool,
+}
