@@ -603,11 +603,11 @@ pub fn validate_tags(provider: Provider, tags: &[Tag]) -> Result<()> {
         if provider == Provider::Ims {
             let ok = |s: &str| {
                 s.chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
             };
             if !ok(&t.key) || !ok(&t.value) {
                 return Err(Error::usage(format!(
-                    "invalid tag '{}={}' for ims: only letters, digits, '_', '-' and '.'",
+                    "invalid tag '{}={}' for ims: only letters, digits, '_' and '-'",
                     t.key, t.value
                 )));
             }

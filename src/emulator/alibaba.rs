@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::ops;
+use super::rules;
 use crate::provider::Provider;
 use crate::sign::alibaba as sig;
 
@@ -283,7 +283,7 @@ fn check_name(
     st: &State,
     except: Option<&str>,
 ) -> Result<(), ApiErr> {
-    if ops::validate_image_name(p, name).is_err() {
+    if !rules::name_ok(p, name) {
         return Err(e(
             400,
             "InvalidImageName.Malformed",
@@ -630,7 +630,11 @@ fn ecs_common_attrs(img: &mut Image, params: &[(String, String)]) {
         }
     }
     img.description = get(params, "Description").map(str::to_string);
-    img.tags = indexed(params, "Tag")
+    img.tags = ecs_tags(params);
+}
+
+fn ecs_tags(params: &[(String, String)]) -> Vec<(String, String)> {
+    indexed(params, "Tag")
         .into_iter()
         .filter_map(|g| {
             let k = g.iter().find(|(f, _)| f == "Key")?.1.clone();
@@ -641,17 +645,26 @@ fn ecs_common_attrs(img: &mut Image, params: &[(String, String)]) {
                 .unwrap_or_default();
             Some((k, v))
         })
-        .collect();
+        .collect()
 }
 
 fn ecs_check_description(params: &[(String, String)]) -> Result<(), ApiErr> {
     if let Some(d) = get(params, "Description")
-        && ops::validate_description(Provider::Ecs, d).is_err()
+        && !rules::description_ok(Provider::Ecs, d)
     {
         return Err(e(
             400,
             "InvalidDescription.Malformed",
             "The specified parameter \"Description\" is not valid.",
+        ));
+    }
+    if !rules::tags_ok(Provider::Ecs, &ecs_tags(params)) {
+        // ECS answers a bad Tag.N with InvalidTagKey.Malformed or
+        // InvalidTagValue.Malformed; one code for both keeps this simple.
+        return Err(e(
+            400,
+            "InvalidTagKey.Malformed",
+            "The specified parameter \"Tag.n.Key\" or \"Tag.n.Value\" is not valid.",
         ));
     }
     Ok(())

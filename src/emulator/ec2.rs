@@ -10,7 +10,7 @@ use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, si
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 
-use crate::ops;
+use super::rules;
 use crate::provider::Provider;
 
 use super::state::{
@@ -280,6 +280,13 @@ fn tags_for(p: &[(String, String)], allowed: &[&str]) -> Result<Vec<(String, Str
             }
         }
     }
+    if !rules::tags_ok(Provider::Ec2, &out) {
+        return Err(e(
+            400,
+            "InvalidParameterValue",
+            "A tag key or value is too long, uses the reserved 'aws:' prefix, or there are more than 50 tags.",
+        ));
+    }
     Ok(out)
 }
 
@@ -333,7 +340,7 @@ fn run_instances(p: &[(String, String)], ctx: &mut Ctx) -> R {
 }
 
 fn check_name(name: &str, region: &str, st: &State, except: Option<&str>) -> Result<(), ApiErr> {
-    if ops::validate_image_name(Provider::Ec2, name).is_err() {
+    if !rules::name_ok(Provider::Ec2, name) {
         return Err(e(
             400,
             "InvalidAMIName.Malformed",
@@ -365,7 +372,7 @@ fn create_image(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R {
     }
     check_name(name, region, ctx.state, None)?;
     if let Some(d) = get(p, "Description")
-        && ops::validate_description(Provider::Ec2, d).is_err()
+        && !rules::description_ok(Provider::Ec2, d)
     {
         return Err(e(
             400,

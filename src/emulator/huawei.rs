@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::ops;
+use super::rules;
 use crate::provider::Provider;
 use crate::sign::huawei as sig;
 
@@ -301,7 +301,7 @@ fn check_name(name: &str, region: &str, st: &State) -> Result<(), ImsErr> {
     if name.chars().count() > 128 {
         return Err(ie("IMG.0002", "The image name exceeds 128 characters."));
     }
-    if ops::validate_image_name(Provider::Ims, name).is_err() {
+    if !rules::name_ok(Provider::Ims, name) {
         return Err(ie("IMG.0003", "The image name format is invalid."));
     }
     if st.name_taken(Provider::Ims, region, name).is_some() {
@@ -367,9 +367,13 @@ fn create_image(req: &Req, project: &str, region: &str, ctx: &mut Ctx, quick: bo
     let name = body["name"].as_str().unwrap_or("");
     let description = body["description"].as_str();
     if let Some(d) = description
-        && ops::validate_description(Provider::Ims, d).is_err()
+        && !rules::description_ok(Provider::Ims, d)
     {
         return Err(ie("IMG.0004", "The image description is invalid."));
+    }
+    if !rules::tags_ok(Provider::Ims, &tags_of(&body)) {
+        // No IMS code for a malformed tag is documented; ours, marked in docs/emulator.md.
+        return Err(ie("IMG.0001", "The image tag format is invalid."));
     }
     let instance = body["instance_id"].as_str();
     let url = body["image_url"].as_str();
@@ -734,7 +738,7 @@ fn update_image(req: &Req, id: &str, region: &str, ctx: &mut Ctx) -> R {
             }
             "replace" | "add" => {
                 if attr == "__description" {
-                    if ops::validate_description(Provider::Ims, &value).is_err() {
+                    if !rules::description_ok(Provider::Ims, &value) {
                         return Err(ie("IMG.0004", "The image description is invalid."));
                     }
                     img.description = Some(value.clone());

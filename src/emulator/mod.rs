@@ -11,6 +11,7 @@ mod alibaba;
 mod ec2;
 pub mod faults;
 mod huawei;
+pub mod rules;
 pub mod launch;
 pub mod state;
 pub mod wire;

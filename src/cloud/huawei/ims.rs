@@ -1,6 +1,6 @@
 //! Huawei Cloud IMS (REST/JSON, async jobs), with IAM tokens or AK/SK.
 //! Maps the neutral requests to IMS bodies (ref/huawei.md §3-6) and the
-//! answers back; authentication and transport live in `crate::huawei`.
+//! answers back; authentication and transport live beside it in this folder.
 
 use serde_json::{Map, Value, json};
 
