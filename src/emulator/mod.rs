@@ -11,8 +11,8 @@ mod alibaba;
 mod ec2;
 pub mod faults;
 mod huawei;
-pub mod rules;
 pub mod launch;
+pub mod rules;
 pub mod state;
 pub mod wire;
 
@@ -181,7 +181,12 @@ pub async fn run_foreground(opts: Options) -> Result<()> {
         speed.as_millis()
     );
     // A reader that took the endpoint and went away does not stop the server.
-    match crate::output::print_stdout(&banner) {
+    let printed = {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{banner}").and_then(|()| out.flush())
+    };
+    match printed {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             return Err(Error::Io(format!("cannot write to stdout: {e}")));
         }

@@ -14,7 +14,9 @@ use crate::provider::Provider;
 /// accept them.
 fn han(c: char) -> bool {
     let u = c as u32;
-    (0x4E00..=0x9FFF).contains(&u) || (0x3400..=0x4DBF).contains(&u) || (0xF900..=0xFAFF).contains(&u)
+    (0x4E00..=0x9FFF).contains(&u)
+        || (0x3400..=0x4DBF).contains(&u)
+        || (0xF900..=0xFAFF).contains(&u)
 }
 
 fn ascii_letter(c: char) -> bool {
@@ -38,7 +40,10 @@ pub fn name_ok(p: Provider, name: &str) -> bool {
         // can contain digits, colons (:), underscores (_), and hyphens (-)."
         Provider::Ens => {
             length_in(name, 2, 128)
-                && name.chars().next().is_some_and(|c| ascii_letter(c) || han(c))
+                && name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| ascii_letter(c) || han(c))
                 && !name.starts_with("http://")
                 && !name.starts_with("https://")
                 && name
@@ -51,7 +56,10 @@ pub fn name_ok(p: Provider, name: &str) -> bool {
         // periods (.), colons (:), underscores (_), and hyphens (-)."
         Provider::Ecs => {
             length_in(name, 2, 128)
-                && name.chars().next().is_some_and(|c| ascii_letter(c) || han(c))
+                && name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| ascii_letter(c) || han(c))
                 && !name.starts_with("aliyun")
                 && !name.starts_with("acs:")
                 && !name.contains("http://")
@@ -147,11 +155,56 @@ mod tests {
 
     fn corpus_names() -> Vec<String> {
         let mut v: Vec<String> = [
-            "", "a", "ab", "abc", "web-v1", "web_v1", "web:v1", "web.v1", "web v1", " web", "web ",
-            "1web", "-web", "_web", "Web", "WEB-1", "镜像", "镜像-1", "a镜像", "镜", "aliyun-x",
-            "acs:x", "x-http://y", "http://x", "https://x", "httpx", "my-ami (v1)", "[a]", "a/b",
-            "a'b", "a@b", "a#b", "a&b", "a=b", "a*b", "a~b", "a+b", "a,b", "é-name", "naïve",
-            "a\tb", "a\nb", "a\u{0}b", "Ab", "aB", "𠀀x", "x𠀀", "ｘｙ", "a..b", "a::b",
+            "",
+            "a",
+            "ab",
+            "abc",
+            "web-v1",
+            "web_v1",
+            "web:v1",
+            "web.v1",
+            "web v1",
+            " web",
+            "web ",
+            "1web",
+            "-web",
+            "_web",
+            "Web",
+            "WEB-1",
+            "镜像",
+            "镜像-1",
+            "a镜像",
+            "镜",
+            "aliyun-x",
+            "acs:x",
+            "x-http://y",
+            "http://x",
+            "https://x",
+            "httpx",
+            "my-ami (v1)",
+            "[a]",
+            "a/b",
+            "a'b",
+            "a@b",
+            "a#b",
+            "a&b",
+            "a=b",
+            "a*b",
+            "a~b",
+            "a+b",
+            "a,b",
+            "é-name",
+            "naïve",
+            "a\tb",
+            "a\nb",
+            "a\u{0}b",
+            "Ab",
+            "aB",
+            "𠀀x",
+            "x𠀀",
+            "ｘｙ",
+            "a..b",
+            "a::b",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -165,8 +218,20 @@ mod tests {
 
     fn corpus_descriptions() -> Vec<String> {
         let mut v: Vec<String> = [
-            "", "d", "ok", "built by ci", "http://x", "https://x", "see http://x", "a<b", "a>b",
-            "a\rb", "a\nb", "镜像描述", "tab\there", "&=*~/",
+            "",
+            "d",
+            "ok",
+            "built by ci",
+            "http://x",
+            "https://x",
+            "see http://x",
+            "a<b",
+            "a>b",
+            "a\rb",
+            "a\nb",
+            "镜像描述",
+            "tab\there",
+            "&=*~/",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -238,7 +303,11 @@ mod tests {
                 }
             }
         }
-        assert!(disagree.is_empty(), "client and emulator disagree:\n{}", disagree.join("\n"));
+        assert!(
+            disagree.is_empty(),
+            "client and emulator disagree:\n{}",
+            disagree.join("\n")
+        );
     }
 
     #[test]

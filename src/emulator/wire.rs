@@ -186,11 +186,19 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
+/// The emulator's own randomness for ids: it shares no helper with the client.
+fn random_u64() -> u64 {
+    let mut b = [0u8; 8];
+    // Ids only: without OS randomness, zeros still make well-formed ids.
+    let _ = getrandom::fill(&mut b);
+    u64::from_le_bytes(b)
+}
+
 /// Random lowercase hex of `n` characters.
 pub fn hex_id(n: usize) -> String {
     let mut s = String::with_capacity(n);
     while s.len() < n {
-        let _ = write!(s, "{:016x}", crate::transport::random_u64());
+        let _ = write!(s, "{:016x}", random_u64());
     }
     s.truncate(n);
     s
@@ -200,7 +208,7 @@ pub fn hex_id(n: usize) -> String {
 pub fn b36_id(n: usize) -> String {
     const A: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     (0..n)
-        .map(|_| A[(crate::transport::random_u64() % 36) as usize] as char)
+        .map(|_| A[(random_u64() % 36) as usize] as char)
         .collect()
 }
 
