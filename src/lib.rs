@@ -5,15 +5,15 @@ pub mod backend;
 pub mod cli;
 pub mod cloud;
 pub mod config;
+#[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod error;
 pub mod ops;
 pub mod output;
 pub mod provider;
-pub mod run;
 pub mod secret;
 pub mod sign;
 pub mod transport;
 pub mod wait;
 
-pub use run::main_entry;
+pub use cli::main_entry;

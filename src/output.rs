@@ -5,8 +5,18 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::cli::OutputFormat;
 use crate::error::{Error, Result};
+
+/// `--output`: how an outcome is shown on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// One JSON object per operation (the default).
+    Json,
+    /// A key/value table for people.
+    Table,
+    /// Tab-separated values, for cut and read.
+    Text,
+}
 
 /// Compiles `--query` before anything is sent, so a typo costs nothing.
 pub fn compile_query(q: &str) -> Result<jmespath::Expression<'static>> {

@@ -11,7 +11,6 @@ mod alibaba;
 mod ec2;
 pub mod faults;
 mod huawei;
-pub mod launch;
 pub mod rules;
 pub mod state;
 pub mod wire;

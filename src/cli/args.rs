@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use clap::builder::{PossibleValue, PossibleValuesParser};
-use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 
 use crate::ops::parse_duration;
+pub use crate::output::OutputFormat;
 
 const ABOUT: &str =
     "One set of verbs for VM images on Alibaba Cloud ENS/ECS, AWS EC2 and Huawei Cloud IMS";
@@ -54,16 +55,6 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// One JSON object per operation (the default).
-    Json,
-    /// A key/value table for people.
-    Table,
-    /// Tab-separated values, for cut and read.
-    Text,
 }
 
 /// Flags accepted before or after the subcommand.

@@ -1,18 +1,19 @@
-//! Starting the emulator from the command line: `imgctl emulator`, and
+//! The front end's side of the emulator, so the emulator imports nothing
+//! of the client. Starting it from the command line: `imgctl emulator`, and
 //! `--emulator` on any other command (in-process, ephemeral port, and the
 //! command's settings pointed at it).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
-use crate::cli::{EmulatorArgs, GlobalArgs};
+use super::args::{EmulatorArgs, GlobalArgs};
 use crate::config::{self, Env, Overrides, ProcessEnv, Settings, Source, Val};
 use crate::error::{Error, Result};
 use crate::ops::parse_duration;
 use crate::provider::Provider;
 
-use super::state::hw_project_id;
-use super::{
+use crate::emulator::state::hw_project_id;
+use crate::emulator::{
     DEFAULT_SPEED, DEMO_ACCESS_KEY_ID, DEMO_DOMAIN, DEMO_PASSWORD, DEMO_SECRET, DEMO_USER,
     Emulator, Options,
 };
@@ -29,7 +30,7 @@ pub fn options(a: Option<&EmulatorArgs>, env: &dyn Env) -> Result<Options> {
     };
     let env_faults = env.get("IMGCTL_EMULATOR_FAULTS");
     let flag_faults = a.map(|a| a.faults.as_slice()).unwrap_or_default();
-    let faults = super::parse_faults(
+    let faults = crate::emulator::parse_faults(
         flag_faults
             .iter()
             .map(String::as_str)
@@ -46,14 +47,14 @@ pub fn options(a: Option<&EmulatorArgs>, env: &dyn Env) -> Result<Options> {
 
 /// `imgctl emulator`.
 pub async fn serve(a: &EmulatorArgs) -> Result<()> {
-    super::run_foreground(options(Some(a), &ProcessEnv)?).await
+    crate::emulator::run_foreground(options(Some(a), &ProcessEnv)?).await
 }
 
 fn default_region(p: Provider) -> &'static str {
     match p {
         Provider::Ens | Provider::Ecs => "cn-hangzhou",
         Provider::Ec2 => "us-east-1",
-        Provider::Ims => super::state::HW_DEFAULT_REGION,
+        Provider::Ims => crate::emulator::state::HW_DEFAULT_REGION,
     }
 }
 
@@ -76,7 +77,7 @@ pub async fn start_for_command(
             (url.trim_end_matches('/').to_string(), None)
         }
         None => {
-            let emu = super::start(options(None, &ProcessEnv)?).await?;
+            let emu = crate::emulator::start(options(None, &ProcessEnv)?).await?;
             (emu.endpoint(), Some(emu))
         }
     };
@@ -111,7 +112,10 @@ pub async fn start_for_command(
         ("AWS_SECRET_ACCESS_KEY", DEMO_SECRET),
         ("HUAWEICLOUD_SDK_AK", DEMO_ACCESS_KEY_ID),
         ("HUAWEICLOUD_SDK_SK", DEMO_SECRET),
-        ("HUAWEICLOUD_SDK_PROJECT_ID", super::state::HW_PROJECT_ID),
+        (
+            "HUAWEICLOUD_SDK_PROJECT_ID",
+            crate::emulator::state::HW_PROJECT_ID,
+        ),
         ("HW_USER_NAME", DEMO_USER),
         ("HW_PASSWORD", DEMO_PASSWORD),
         ("HW_DOMAIN_NAME", DEMO_DOMAIN),
