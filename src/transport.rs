@@ -3,6 +3,7 @@
 //! attempt, retries of what is safe to retry, and a redacting debug log.
 
 use std::cell::RefCell;
+use std::fmt;
 use std::io::Write;
 use std::time::Duration;
 
@@ -11,7 +12,10 @@ use crate::secret::{Secret, scrub};
 
 pub const USER_AGENT: &str = concat!("imgctl/", env!("CARGO_PKG_VERSION"));
 
-#[derive(Debug, Clone)]
+/// Debug is written by hand: headers carry tokens and signatures, and a
+/// body may be an IAM password request, so neither may reach a log or a
+/// panic message as is.
+#[derive(Clone)]
 pub struct HttpRequest {
     pub method: &'static str,
     pub url: String,
@@ -19,11 +23,43 @@ pub struct HttpRequest {
     pub body: Vec<u8>,
 }
 
-#[derive(Debug, Clone)]
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &redact_url(&self.url))
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+#[derive(Clone)]
 pub struct HttpResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+/// As for requests: IAM answers with the token in a header.
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+struct RedactedHeaders<'a>(&'a [(String, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(k, v)| (k, redact_header(k, v))))
+            .finish()
+    }
 }
 
 impl HttpResponse {
@@ -101,11 +137,14 @@ pub struct Transport {
 /// Header names whose values are credentials: never logged.
 const SECRET_HEADERS: &[&str] = &[
     "authorization",
+    "proxy-authorization",
     "x-auth-token",
     "x-subject-token",
     "x-security-token",
     "x-acs-security-token",
     "x-amz-security-token",
+    "cookie",
+    "set-cookie",
 ];
 
 /// Query parameter names whose values are credentials or signatures.
@@ -492,5 +531,42 @@ mod tests {
         assert!(is_loopback_url("http://[::1]:9/"));
         assert!(!is_loopback_url("https://ecs.aliyuncs.com/"));
         assert_eq!(url_host("https://a.b:44/x?y"), "a.b:44");
+    }
+
+    #[test]
+    fn debug_of_a_request_or_response_shows_no_secret() {
+        let secret = "S3CR3T-value";
+        let req = HttpRequest {
+            method: "POST",
+            url: format!("https://h/?Action=X&Signature={secret}"),
+            headers: [
+                "Authorization",
+                "X-Auth-Token",
+                "x-security-token",
+                "x-acs-security-token",
+                "X-Amz-Security-Token",
+                "Cookie",
+                "Proxy-Authorization",
+            ]
+            .iter()
+            .map(|h| (h.to_string(), format!("Bearer {secret}")))
+            .chain([("content-type".to_string(), "application/json".to_string())])
+            .collect(),
+            body: format!(r#"{{"password":"{secret}"}}"#).into_bytes(),
+        };
+        let shown = format!("{req:?} {req:#?}");
+        assert!(!shown.contains(secret), "{shown}");
+        assert!(shown.contains("application/json") && shown.contains("Action=X"));
+        assert!(
+            shown.contains(&format!("<{} bytes>", req.body.len())),
+            "{shown}"
+        );
+        let resp = HttpResponse {
+            status: 201,
+            headers: vec![("X-Subject-Token".into(), secret.into())],
+            body: secret.as_bytes().to_vec(),
+        };
+        let shown = format!("{resp:?}");
+        assert!(!shown.contains(secret), "{shown}");
     }
 }
