@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::io::Write;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -205,6 +206,7 @@ impl Transport {
         let mut attempt = 1;
         loop {
             let req = build(attempt)?;
+            refuse_userinfo(&req.url)?;
             self.log_request(&req, &format!("attempt {attempt}"));
             match self.send_once(&req).await {
                 Ok(resp) => {
@@ -456,26 +458,62 @@ fn truncate(s: &str) -> String {
     format!("{}… ({} bytes in all)", &s[..end], s.len())
 }
 
-/// `host[:port]` of a URL, for messages and for signing.
+/// `host[:port]` of a URL, for messages and for signing. Never the
+/// userinfo: it may hold a password, and such URLs are refused anyway.
 pub fn url_host(url: &str) -> String {
+    let authority = authority(url);
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, h)| h)
+        .to_string()
+}
+
+fn authority(url: &str) -> &str {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    rest[..end].to_string()
+    &rest[..end]
+}
+
+/// True when the URL names a user or password. The HTTP client would send
+/// them to the host, and `http://127.0.0.1@elsewhere` reads as local while
+/// it goes elsewhere: an endpoint never has one.
+pub fn has_userinfo(url: &str) -> bool {
+    match url::Url::parse(url) {
+        Ok(u) => !u.username().is_empty() || u.password().is_some(),
+        // Unparsable: judged on the text, erring towards "has one".
+        Err(_) => authority(url).contains('@'),
+    }
+}
+
+/// Refuses an endpoint URL with userinfo, without echoing it (it may hold
+/// a password).
+pub fn refuse_userinfo(url: &str) -> Result<()> {
+    if has_userinfo(url) {
+        return Err(Error::config(format!(
+            "endpoint URL for {}: a user name or password in an endpoint URL is not accepted",
+            url_host(url)
+        )));
+    }
+    Ok(())
 }
 
 /// True when the URL's host is this machine: no proxy, and plain HTTP is
-/// acceptable for bearer tokens.
+/// acceptable for bearer tokens. The URL is parsed as the HTTP client
+/// parses it, and only an address in 127.0.0.0/8, `::1` or the name
+/// `localhost` itself counts: `127.0.0.1.example.com` is someone else's.
 pub fn is_loopback_url(url: &str) -> bool {
-    let hostport = url_host(url);
-    let host = if let Some(rest) = hostport.strip_prefix('[') {
-        rest.split(']').next().unwrap_or("")
-    } else {
-        hostport
-            .rsplit_once(':')
-            .map(|(h, _)| h)
-            .unwrap_or(&hostport)
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
     };
-    host == "localhost" || host == "::1" || host.starts_with("127.")
+    if !u.username().is_empty() || u.password().is_some() {
+        return false;
+    }
+    match u.host() {
+        Some(url::Host::Ipv4(a)) => IpAddr::V4(a).is_loopback(),
+        Some(url::Host::Ipv6(a)) => a == std::net::Ipv6Addr::LOCALHOST,
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 /// Parses `Retry-After` in seconds (the HTTP form) or Alibaba's
@@ -527,10 +565,44 @@ mod tests {
     #[test]
     fn loopback() {
         assert!(is_loopback_url("http://127.0.0.1:8080/x"));
+        assert!(is_loopback_url("http://127.9.8.7/"));
         assert!(is_loopback_url("http://localhost/"));
+        assert!(is_loopback_url("http://LOCALHOST:80/"));
         assert!(is_loopback_url("http://[::1]:9/"));
         assert!(!is_loopback_url("https://ecs.aliyuncs.com/"));
         assert_eq!(url_host("https://a.b:44/x?y"), "a.b:44");
+    }
+
+    /// Hosts that read as local but are not, or that carry userinfo.
+    #[test]
+    fn loopback_is_decided_on_the_parsed_host() {
+        for u in [
+            "http://127.0.0.1.attacker.example",
+            "http://127.0.0.1.attacker.example:8080/v3",
+            "http://127.0.0.1@attacker.example",
+            "http://localhost:80@attacker.example",
+            "http://localhost.attacker.example/",
+            "http://user:pw@127.0.0.1:8080/",
+            "http://[::2]/",
+            "http://[::ffff:8.8.8.8]/",
+            "http://128.0.0.1/",
+            "not a url",
+            "",
+        ] {
+            assert!(!is_loopback_url(u), "{u}");
+        }
+        assert!(has_userinfo("http://127.0.0.1@attacker.example"));
+        assert!(has_userinfo("http://localhost:80@attacker.example"));
+        assert!(has_userinfo("https://alice:pw@iam.example.com/v3"));
+        assert!(!has_userinfo("https://iam.example.com/v3?x=a@b"));
+        assert!(!has_userinfo("http://127.0.0.1:8080"));
+        // Messages never show a password from the URL.
+        assert_eq!(
+            url_host("https://alice:pw@iam.example.com/v3"),
+            "iam.example.com"
+        );
+        let e = refuse_userinfo("https://alice:pw@iam.example.com/v3").expect_err("refused");
+        assert!(!e.to_string().contains("pw"), "{e}");
     }
 
     #[test]

@@ -204,3 +204,113 @@ fn read_timeout_ends_a_silent_exchange_without_resending_a_create() {
     );
     assert_eq!(server.requests().len(), 1);
 }
+
+/// Endpoints that read as local and are not: the IAM password and the
+/// token must not go to them over plain HTTP. A proxy stands in for the
+/// network, so whatever would have been sent shows up there.
+#[test]
+fn a_host_that_only_looks_local_gets_no_password() {
+    let proxy = Server::start(|_, _| Reply::json(500, "{}"));
+    let password = "pw-Never-Sent-9";
+    let ims = "https://ims.example.com";
+    for (ims, iam) in [
+        (ims, "http://127.0.0.1.attacker.example"),
+        (ims, "http://127.0.0.1@attacker.example/v3"),
+        (ims, "http://localhost:80@attacker.example"),
+        (
+            "http://127.0.0.1.attacker.example:8080",
+            "https://iam.example.com",
+        ),
+    ] {
+        let home = tempfile::tempdir().expect("tempdir");
+        let o = common::imgctl(
+            home.path(),
+            &[
+                "--provider",
+                "ims",
+                "--region",
+                "cn-north-4",
+                "--endpoint-url",
+                ims,
+                "--iam-endpoint-url",
+                iam,
+                "describe",
+                "--image-id",
+                "0b5c3c4a-2b7e-4a31-9d6b-0f2f1c6a9e01",
+            ],
+            &[
+                ("HW_USER_NAME", "alice"),
+                ("HW_PASSWORD", password),
+                ("HW_DOMAIN_NAME", "acct"),
+                ("HTTP_PROXY", &proxy.url),
+                ("HTTPS_PROXY", &proxy.url),
+            ],
+        );
+        let err = common::stderr(&o);
+        assert_eq!(o.status.code(), Some(3), "{ims} {iam}: {err}");
+        assert!(
+            err.contains("plain HTTP") || err.contains("user name or password"),
+            "{ims} {iam}: {err}"
+        );
+        assert!(!err.contains(password));
+    }
+    assert!(
+        proxy.requests().is_empty(),
+        "sent: {:?}",
+        proxy
+            .requests()
+            .iter()
+            .map(|r| r.target.clone())
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn an_endpoint_with_userinfo_is_refused_before_anything_is_sent() {
+    let server = Server::start(|_, _| Reply::json(200, "{}"));
+    let url = server.url.replace("http://", "http://u:pw-in-url@");
+    let home = tempfile::tempdir().expect("tempdir");
+    let o = common::imgctl(
+        home.path(),
+        &[
+            "--provider",
+            "ens",
+            "--endpoint-url",
+            &url,
+            "describe",
+            "--image-id",
+            "m-x",
+        ],
+        &[
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", "imgctl-demo"),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "imgctl-demo-secret"),
+        ],
+    );
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(!err.contains("pw-in-url"), "{err}");
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn the_emulator_url_must_really_be_local() {
+    for url in [
+        "http://127.0.0.1.attacker.example:8080",
+        "http://127.0.0.1@attacker.example",
+    ] {
+        let home = tempfile::tempdir().expect("tempdir");
+        let o = common::imgctl(
+            home.path(),
+            &[
+                "--emulator",
+                "--provider",
+                "ens",
+                "describe",
+                "--image-id",
+                "m-x",
+            ],
+            &[("IMGCTL_EMULATOR_URL", url)],
+        );
+        assert_eq!(o.status.code(), Some(2), "{url}: {}", common::stderr(&o));
+    }
+}

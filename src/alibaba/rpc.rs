@@ -54,6 +54,7 @@ fn normalize_endpoint(u: &str) -> Result<String> {
     } else {
         format!("https://{u}")
     };
+    transport::refuse_userinfo(&with_scheme)?;
     let (scheme, rest) = with_scheme.split_once("://").unwrap_or(("https", u));
     if !matches!(scheme, "http" | "https") {
         return Err(Error::config(format!(
