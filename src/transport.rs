@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::io::Write;
 use std::net::IpAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::secret::{Secret, scrub};
@@ -100,9 +100,18 @@ pub enum Verdict {
     MaybeProcessed { after: Option<Duration> },
 }
 
+/// The largest answer read. The image APIs answer in kilobytes; a body
+/// past this is a proxy or a server gone wrong, and reading it would only
+/// cost memory (and, trickled, time).
+pub const MAX_BODY: usize = 8 << 20;
+
 #[derive(Debug, Clone)]
 pub struct TransportConfig {
     pub connect_timeout: Duration,
+    /// The longest silence while reading. One request as a whole, every
+    /// attempt and pause included, gets `connect_timeout + read_timeout`:
+    /// a server that trickles a byte at a time never trips the silence
+    /// timeout, and must not hold the command for ever.
     pub read_timeout: Duration,
     pub max_attempts: u32,
     pub debug: bool,
@@ -203,12 +212,18 @@ impl Transport {
         C: Fn(&HttpResponse) -> Verdict,
     {
         let max = self.cfg.max_attempts.max(1);
+        // None: a budget too large to add to the clock, i.e. no limit.
+        let deadline = Instant::now().checked_add(self.budget());
         let mut attempt = 1;
         loop {
             let req = build(attempt)?;
             refuse_userinfo(&req.url)?;
             self.log_request(&req, &format!("attempt {attempt}"));
-            match self.send_once(&req).await {
+            let outcome = match tokio::time::timeout(left(deadline), self.send_once(&req)).await {
+                Ok(r) => r,
+                Err(_) => Err(Failure::Deadline),
+            };
+            match outcome {
                 Ok(resp) => {
                     self.log_response(&resp);
                     let verdict = classify(&resp);
@@ -221,36 +236,65 @@ impl Transport {
                         Verdict::MaybeProcessed { .. } => None,
                     };
                     match retry_after {
-                        Some(after) if attempt < max => {
-                            self.pause(attempt, after).await;
-                        }
+                        Some(after)
+                            if attempt < max && self.pause(attempt, after, deadline).await => {}
                         _ => return Ok(resp),
                     }
                 }
-                Err(e) => {
+                Err(Failure::TooLarge { status }) => {
+                    // Exit 1 like any answer we cannot read, and not
+                    // retried: the same request would get the same answer.
+                    // Ambiguous like them too: a create is looked up.
+                    return Err(Error::BadResponse {
+                        message: format!(
+                            "{} answered HTTP {status} with a body larger than {} MiB, which no \
+                             image API sends; it was not read",
+                            url_host(&req.url),
+                            MAX_BODY >> 20
+                        ),
+                        http_status: status,
+                        request_id: None,
+                    });
+                }
+                Err(Failure::Deadline) => {
+                    // Whatever was sent may have been acted on, and no time
+                    // is left for another attempt.
+                    let what = format!(
+                        "no complete answer from {} in time (a request may take connect timeout \
+                         + read timeout = {:?} in all, retries included)",
+                        url_host(&req.url),
+                        self.budget()
+                    );
+                    return Err(self.network_error(what, attempt, false, idempotency));
+                }
+                Err(Failure::Http(e)) => {
                     // reqwest's messages name the URL, whose query may hold a signature.
                     let e = e.without_url();
                     // A connect failure means nothing reached the server.
                     let not_sent = e.is_connect();
                     let retry = not_sent || idempotency == Idempotency::Safe;
-                    if !retry || attempt >= max {
-                        return Err(self.network_error(&req, &e, attempt, not_sent, idempotency));
+                    if !retry || attempt >= max || !self.pause(attempt, None, deadline).await {
+                        let what = self.describe_failure(&req, &e, not_sent);
+                        return Err(self.network_error(what, attempt, not_sent, idempotency));
                     }
                     self.debug_line(&format!(
                         "* attempt {attempt} failed: {}",
                         self.describe(&e)
                     ));
-                    self.pause(attempt, None).await;
                 }
             }
             attempt += 1;
         }
     }
 
-    async fn send_once(
-        &self,
-        req: &HttpRequest,
-    ) -> std::result::Result<HttpResponse, reqwest::Error> {
+    /// The time one request may take in all.
+    fn budget(&self) -> Duration {
+        self.cfg
+            .connect_timeout
+            .saturating_add(self.cfg.read_timeout)
+    }
+
+    async fn send_once(&self, req: &HttpRequest) -> std::result::Result<HttpResponse, Failure> {
         let method =
             reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::GET);
         let mut rb = self.client.request(method, &req.url);
@@ -260,8 +304,12 @@ impl Transport {
         if !req.body.is_empty() || matches!(req.method, "POST" | "PUT" | "PATCH") {
             rb = rb.body(req.body.clone());
         }
-        let resp = rb.send().await?;
+        let mut resp = rb.send().await?;
         let status = resp.status().as_u16();
+        let announced = resp.content_length().unwrap_or(0);
+        if announced > MAX_BODY as u64 {
+            return Err(Failure::TooLarge { status });
+        }
         let headers = resp
             .headers()
             .iter()
@@ -272,7 +320,15 @@ impl Transport {
                 )
             })
             .collect();
-        let body = resp.bytes().await?.to_vec();
+        // Chunk by chunk into one buffer: the length announced may be
+        // absent or false, so the limit holds on what actually arrives.
+        let mut body = Vec::with_capacity(announced as usize);
+        while let Some(chunk) = resp.chunk().await? {
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(Failure::TooLarge { status });
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(HttpResponse {
             status,
             headers,
@@ -291,16 +347,9 @@ impl Transport {
         scrub(&msg, &self.secrets.borrow())
     }
 
-    fn network_error(
-        &self,
-        req: &HttpRequest,
-        e: &reqwest::Error,
-        attempts: u32,
-        not_sent: bool,
-        idempotency: Idempotency,
-    ) -> Error {
+    fn describe_failure(&self, req: &HttpRequest, e: &reqwest::Error, not_sent: bool) -> String {
         let host = url_host(&req.url);
-        let what = if e.is_timeout() {
+        if e.is_timeout() {
             format!(
                 "no answer from {host} in time (connect timeout {:?}, read timeout {:?})",
                 self.cfg.connect_timeout, self.cfg.read_timeout
@@ -309,7 +358,16 @@ impl Transport {
             format!("cannot connect to {host}: {}", self.describe(e))
         } else {
             format!("request to {host} failed: {}", self.describe(e))
-        };
+        }
+    }
+
+    fn network_error(
+        &self,
+        what: String,
+        attempts: u32,
+        not_sent: bool,
+        idempotency: Idempotency,
+    ) -> Error {
         let ambiguous = if not_sent || idempotency == Idempotency::Safe {
             ""
         } else {
@@ -322,7 +380,14 @@ impl Transport {
         }
     }
 
-    async fn pause(&self, attempt: u32, after: Option<Duration>) {
+    /// Sleeps before the next attempt; false, without sleeping, when that
+    /// attempt would start past the request's deadline.
+    async fn pause(
+        &self,
+        attempt: u32,
+        after: Option<Duration>,
+        deadline: Option<Instant>,
+    ) -> bool {
         let d = match after {
             Some(d) => d.min(Duration::from_secs(60)),
             None => backoff(
@@ -332,6 +397,13 @@ impl Transport {
                 random_u64(),
             ),
         };
+        if d >= left(deadline) {
+            self.debug_line(&format!(
+                "* not retrying: a {} ms pause would pass the request's time limit",
+                d.as_millis()
+            ));
+            return false;
+        }
         self.debug_line(&format!(
             "* retrying in {} ms (attempt {} of {})",
             d.as_millis(),
@@ -339,6 +411,7 @@ impl Transport {
             self.cfg.max_attempts
         ));
         tokio::time::sleep(d).await;
+        true
     }
 
     fn debug_line(&self, s: &str) {
@@ -383,6 +456,29 @@ impl Transport {
         out.push_str(&format!("< \n< {}\n", truncate(&resp.body_text())));
         self.debug_line(out.trim_end());
     }
+}
+
+/// Why one attempt brought no response back.
+enum Failure {
+    Http(reqwest::Error),
+    /// The request's time budget ran out.
+    Deadline,
+    TooLarge {
+        status: u16,
+    },
+}
+
+impl From<reqwest::Error> for Failure {
+    fn from(e: reqwest::Error) -> Self {
+        Failure::Http(e)
+    }
+}
+
+/// What is left until `deadline` (all the time in the world without one).
+fn left(deadline: Option<Instant>) -> Duration {
+    deadline.map_or(Duration::MAX, |d| {
+        d.saturating_duration_since(Instant::now())
+    })
 }
 
 /// Exponential backoff with full jitter: a uniform pick in
