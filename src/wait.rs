@@ -69,13 +69,32 @@ pub async fn wait<B: Backend>(
     opts: &WaitOptions,
 ) -> Result<WaitEnd> {
     let start = Instant::now();
-    let deadline = start + opts.timeout;
+    // A timeout too large for the clock (a typo of many digits) must not
+    // panic: a century is as good as for ever.
+    let deadline = start
+        .checked_add(opts.timeout)
+        .or_else(|| start.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+        .unwrap_or(start);
     let mut interval = opts.interval.unwrap_or(ADAPTIVE_START);
     let mut last: Option<PollState> = None;
     let mut failures = 0;
     let show = std::io::stderr().is_terminal();
     loop {
-        let state = match b.poll(target).await {
+        // A poll may not outlast the wait: a server that trickles its
+        // answer, or the retries and pauses inside one request, would
+        // otherwise hold --wait-timeout open. Dropping a status read half
+        // way is harmless.
+        let left = deadline.saturating_duration_since(Instant::now());
+        let polled = match tokio::time::timeout(left, b.poll(target)).await {
+            Ok(r) => r,
+            Err(_) => {
+                if show {
+                    eprintln!();
+                }
+                return Ok(WaitEnd::TimedOut { last });
+            }
+        };
+        let state = match polled {
             Ok(s) => {
                 failures = 0;
                 s

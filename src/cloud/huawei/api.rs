@@ -457,6 +457,7 @@ fn sdk_date(now: OffsetDateTime) -> String {
 /// An endpoint as given, checked and without a trailing slash.
 fn base_url(url: &str, flag: &str) -> Result<String> {
     let u = url.trim().trim_end_matches('/');
+    crate::transport::refuse_userinfo(u)?;
     let ok = (u.starts_with("https://") || u.starts_with("http://"))
         && !url_host(u).is_empty()
         && !u.contains(['?', '#']);
