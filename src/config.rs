@@ -271,10 +271,162 @@ fn read_optional(path: &Path) -> Result<Option<String>> {
 pub fn load_config_file(path: &Path) -> Result<ConfigFile> {
     match read_optional(path)? {
         None => Ok(ConfigFile::default()),
-        Some(text) => {
-            toml::from_str(&text).map_err(|e| Error::config(format!("{}: {e}", path.display())))
+        Some(text) => toml::from_str(&text).map_err(|e| toml_error(path, &text, &e)),
+    }
+}
+
+/// Every key name config.toml knows: the only quoted words of a TOML
+/// error that are shown as they are.
+const CONFIG_KEYS: &[&str] = &[
+    "default_profile",
+    "profiles",
+    "provider",
+    "region",
+    "endpoint_url",
+    "iam_endpoint_url",
+    "access_key_id",
+    "access_key_secret",
+    "secret_access_key",
+    "sk",
+    "security_token",
+    "session_token",
+    "project_id",
+    "user_name",
+    "password",
+    "domain_name",
+    "auth_mode",
+    "signature_version",
+    "connect_timeout",
+    "read_timeout",
+    "max_attempts",
+    "aws_profile",
+    "aliyun_profile",
+];
+
+/// The key names of ~/.aliyun/config.json that imgctl reads.
+const ALIYUN_KEYS: &[&str] = &[
+    "current",
+    "profiles",
+    "name",
+    "mode",
+    "access_key_id",
+    "access_key_secret",
+    "sts_token",
+    "region_id",
+];
+
+// The files below hold secrets, and parsers quote the offending line or
+// value in their errors: a typo'd key or an unquoted secret would put the
+// secret on stderr (and into CI logs). So a file error says where (file,
+// line, column, key) in imgctl's words and keeps no quoted text but the
+// names of known keys.
+
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+    let Some(span) = e.span() else {
+        let what = scrub_message(e.message(), CONFIG_KEYS);
+        return Error::config(format!("{}: {what}", path.display()));
+    };
+    let (line, col) = line_col(text, span.start);
+    // The key of the line may be named in the message too ("unknown field").
+    let mut keep = CONFIG_KEYS.to_vec();
+    keep.extend(key_on_line(text, line));
+    let what = scrub_message(e.message(), &keep);
+    located(path, text, line, col, &what)
+}
+
+fn json_error(path: &Path, text: &str, e: &serde_json::Error) -> Error {
+    let what = match e.classify() {
+        serde_json::error::Category::Eof => "the JSON ends too early".to_string(),
+        serde_json::error::Category::Data => {
+            let full = e.to_string();
+            let suffix = format!(" at line {} column {}", e.line(), e.column());
+            let msg = full.strip_suffix(&suffix).unwrap_or(&full);
+            scrub_message(msg, ALIYUN_KEYS)
+        }
+        _ => "not valid JSON".to_string(),
+    };
+    if e.line() == 0 {
+        return Error::config(format!("{}: {what}", path.display()));
+    }
+    located(path, text, e.line(), e.column(), &what)
+}
+
+fn ini_error(path: &Path, text: &str, e: &ini::ParseError) -> Error {
+    located(path, text, e.line, e.col, "not valid INI syntax")
+}
+
+fn located(path: &Path, text: &str, line: usize, col: usize, what: &str) -> Error {
+    let key = key_on_line(text, line)
+        .map(|k| format!(" (key '{k}')"))
+        .unwrap_or_default();
+    Error::config(format!(
+        "{}: line {line}, column {col}{key}: {what}",
+        path.display()
+    ))
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// The key a `key = value` (or INI `key: value`) line sets, when it looks
+/// like a key name: a line without one, such as a pasted secret, names
+/// nothing.
+fn key_on_line(text: &str, line: usize) -> Option<&str> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    let (k, _) = l.split_once(['=', ':'])?;
+    let k = k.trim();
+    (!k.is_empty()
+        && k.len() <= 64
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+    .then_some(k)
+}
+
+/// A parser's message with every `quoted` or "quoted" piece replaced by
+/// `…`, except the names in `keep` and bare punctuation (`=`, `"`).
+fn scrub_message(msg: &str, keep: &[&str]) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut chars = msg.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '`' && c != '"' {
+            continue;
+        }
+        let mut inner = String::new();
+        let mut closed = false;
+        while let Some(d) = chars.next() {
+            if d == c {
+                closed = true;
+                break;
+            }
+            inner.push(d);
+            // serde quotes strings with Rust escapes: \" does not close.
+            if c == '"'
+                && d == '\\'
+                && let Some(e) = chars.next()
+            {
+                inner.push(e);
+            }
+        }
+        let shown = keep.contains(&inner.as_str())
+            || (!inner.is_empty() && inner.chars().all(|ch| ch.is_ascii_punctuation()));
+        out.push_str(if shown { &inner } else { "…" });
+        if closed {
+            out.push(c);
         }
     }
+    out
 }
 
 fn first_env(env: &dyn Env, names: &[&'static str]) -> Option<Val<String>> {
@@ -781,7 +933,7 @@ fn ini_load(path: &Path) -> Result<Option<ini::Ini>> {
         None => Ok(None),
         Some(text) => ini::Ini::load_from_str(&text)
             .map(Some)
-            .map_err(|e| Error::config(format!("{}: {e}", path.display()))),
+            .map_err(|e| ini_error(path, &text, &e)),
     }
 }
 
@@ -937,8 +1089,8 @@ fn aliyun_file(env: &dyn Env, profile: Option<&str>, must_exist: bool) -> Result
     let Some(text) = read_optional(&path)? else {
         return Ok(out);
     };
-    let cfg: AliyunConfig = serde_json::from_str(&text)
-        .map_err(|e| Error::config(format!("{}: {e}", path.display())))?;
+    let cfg: AliyunConfig =
+        serde_json::from_str(&text).map_err(|e| json_error(&path, &text, &e))?;
     let name = profile
         .map(str::to_string)
         .or(cfg.current.clone())
@@ -1050,6 +1202,38 @@ pub fn mask_id(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_errors_keep_only_known_names() {
+        assert_eq!(
+            scrub_message(
+                r#"invalid type: string "S3CR\"ET", expected u32"#,
+                CONFIG_KEYS
+            ),
+            r#"invalid type: string "…", expected u32"#
+        );
+        assert_eq!(
+            scrub_message("expected `\"`, `'` or `region`; got `hunter2", CONFIG_KEYS),
+            "expected `\"`, `'` or `region`; got `…"
+        );
+        // Every name toml lists for an unknown key is one we show.
+        let e = toml::from_str::<ConfigFile>("[profiles.a]\nzzz = 1\n").unwrap_err();
+        let listed = e.message().split('`').skip(1).step_by(2);
+        for name in listed.filter(|n| *n != "zzz") {
+            assert!(
+                CONFIG_KEYS.contains(&name),
+                "{name} missing from CONFIG_KEYS"
+            );
+        }
+        let e = toml::from_str::<ConfigFile>("zzz = 1\n").unwrap_err();
+        for name in e.message().split('`').skip(1).step_by(2) {
+            assert!(name == "zzz" || CONFIG_KEYS.contains(&name), "{name}");
+        }
+        assert_eq!(line_col("ab\ncdé\nx", 7), (2, 4));
+        assert_eq!(line_col("ab", 99), (1, 3));
+        assert_eq!(key_on_line("a\n  sk = x\n", 2), Some("sk"));
+        assert_eq!(key_on_line("a\nwJalrXUtnFEMI/K7MDENG\n", 2), None);
+    }
 
     #[test]
     fn mask() {
