@@ -233,22 +233,39 @@ impl Env for BTreeMap<String, String> {
     }
 }
 
+/// The home directory, only when it is an absolute path: with HOME unset,
+/// empty or relative, "~/.aws/config" would be a file of the current
+/// directory, and a checked-out repository could then choose the endpoint
+/// that signed requests go to. Without a home, no home file is read.
 fn home(env: &dyn Env) -> Option<PathBuf> {
-    env.get("HOME").map(PathBuf::from)
+    env.get("HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+}
+
+/// An XDG base directory: the variable when it is absolute (the spec says
+/// to ignore relative ones), else `fallback` under the home directory.
+fn xdg_dir(env: &dyn Env, var: &str, fallback: &str) -> Option<PathBuf> {
+    env.get(var)
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| home(env).map(|h| h.join(fallback)))
+}
+
+/// A cloud's own file: the path its variable names (an explicit choice,
+/// taken as given), else `rel` under a home directory, else none.
+fn home_file(env: &dyn Env, var: &str, rel: &str) -> Option<PathBuf> {
+    env.get(var)
+        .map(PathBuf::from)
+        .or_else(|| home(env).map(|h| h.join(rel)))
 }
 
 pub fn config_dir(env: &dyn Env) -> Option<PathBuf> {
-    env.get("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| home(env).map(|h| h.join(".config")))
-        .map(|d| d.join("imgctl"))
+    xdg_dir(env, "XDG_CONFIG_HOME", ".config").map(|d| d.join("imgctl"))
 }
 
 pub fn cache_dir(env: &dyn Env) -> Option<PathBuf> {
-    env.get("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| home(env).map(|h| h.join(".cache")))
-        .map(|d| d.join("imgctl"))
+    xdg_dir(env, "XDG_CACHE_HOME", ".cache").map(|d| d.join("imgctl"))
 }
 
 pub fn config_path(env: &dyn Env) -> Option<PathBuf> {
@@ -939,15 +956,8 @@ fn ini_load(path: &Path) -> Result<Option<ini::Ini>> {
 
 /// ~/.aws/credentials and ~/.aws/config, as the AWS CLI reads them.
 fn aws_files(env: &dyn Env, profile: &str) -> Result<CloudFound> {
-    let h = home(env).unwrap_or_default();
-    let cred_path = env
-        .get("AWS_SHARED_CREDENTIALS_FILE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| h.join(".aws/credentials"));
-    let conf_path = env
-        .get("AWS_CONFIG_FILE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| h.join(".aws/config"));
+    let cred_path = home_file(env, "AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
+    let conf_path = home_file(env, "AWS_CONFIG_FILE", ".aws/config");
     let mut out = CloudFound {
         found: false,
         keys: None,
@@ -981,18 +991,20 @@ fn aws_files(env: &dyn Env, profile: &str) -> Result<CloudFound> {
                 },
             }))
         };
-    if let Some(ini) = ini_load(&cred_path)?
+    if let Some(cred_path) = &cred_path
+        && let Some(ini) = ini_load(cred_path)?
         && let Some(sec) = ini.section(Some(profile))
     {
         out.found = true;
-        out.keys = take_keys(sec, &cred_path, profile)?;
+        out.keys = take_keys(sec, cred_path, profile)?;
     }
-    if let Some(ini) = ini_load(&conf_path)?
+    if let Some(conf_path) = &conf_path
+        && let Some(ini) = ini_load(conf_path)?
         && let Some(sec) = ini.section(Some(conf_section.as_str()))
     {
         out.found = true;
         if out.keys.is_none() {
-            out.keys = take_keys(sec, &conf_path, &conf_section)?;
+            out.keys = take_keys(sec, conf_path, &conf_section)?;
         }
         let src = || Source::CloudFile {
             path: conf_path.clone(),
@@ -1008,7 +1020,7 @@ fn aws_files(env: &dyn Env, profile: &str) -> Result<CloudFound> {
         // nested `ec2 =` block may set endpoint_url for EC2 alone.
         if let Some(svc) = sec.get("services") {
             let sname = format!("services {}", svc.trim());
-            let text = read_optional(&conf_path)?.unwrap_or_default();
+            let text = read_optional(conf_path)?.unwrap_or_default();
             if let Some(url) = nested_service_value(&text, &sname, "ec2", "endpoint_url") {
                 out.endpoint_url = Some(Val::new(
                     url,
@@ -1075,16 +1087,15 @@ struct AliyunProfile {
 
 /// ~/.aliyun/config.json, the aliyun CLI's file (modes AK and StsToken).
 fn aliyun_file(env: &dyn Env, profile: Option<&str>, must_exist: bool) -> Result<CloudFound> {
-    let path = env
-        .get("ALIBABA_CLOUD_CONFIG_FILE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home(env).unwrap_or_default().join(".aliyun/config.json"));
     let mut out = CloudFound {
         found: false,
         keys: None,
         region: None,
         endpoint_url: None,
         project_id: None,
+    };
+    let Some(path) = home_file(env, "ALIBABA_CLOUD_CONFIG_FILE", ".aliyun/config.json") else {
+        return Ok(out);
     };
     let Some(text) = read_optional(&path)? else {
         return Ok(out);
@@ -1146,20 +1157,19 @@ fn aliyun_file(env: &dyn Env, profile: Option<&str>, must_exist: bool) -> Result
 
 /// ~/.huaweicloud/credentials, the Huawei SDKs' profile file ([basic]).
 fn huawei_file(env: &dyn Env) -> Result<CloudFound> {
-    let path = env
-        .get("HUAWEICLOUD_SDK_CREDENTIALS_FILE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            home(env)
-                .unwrap_or_default()
-                .join(".huaweicloud/credentials")
-        });
     let mut out = CloudFound {
         found: false,
         keys: None,
         region: None,
         endpoint_url: None,
         project_id: None,
+    };
+    let Some(path) = home_file(
+        env,
+        "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+        ".huaweicloud/credentials",
+    ) else {
+        return Ok(out);
     };
     let Some(ini) = ini_load(&path)? else {
         return Ok(out);
