@@ -300,7 +300,7 @@ impl Transport {
         tokio::time::sleep(d).await;
     }
 
-    fn debug_line(&self, s: &str) {
+    pub fn debug_line(&self, s: &str) {
         if self.cfg.debug {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{}", scrub(s, &self.secrets.borrow()));

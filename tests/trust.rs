@@ -9,8 +9,10 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{Reply, Server, imgctl, stderr, stdout};
+use common::{Recorded, Reply, Server, imgctl, stderr, stdout};
 
 fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
     let p = dir.join(rel);
@@ -116,10 +118,162 @@ fn cloud_file_errors_never_echo_the_file() {
     }
 }
 
+// ---- 4. the Huawei token cache is used only when it is private
+
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+const IMAGE: &str = "e9e91bff-0000-4e1e-b95f-e67e48b6129a";
+
+fn token_value(n: usize) -> String {
+    format!("MIIatAYJKoZIhvcNAQcCoII-trust-token-{n}-0123456789abcdef")
+}
+
+/// IAM and IMS on one server; tokens numbered from 1.
+fn huawei() -> (Server, Arc<AtomicUsize>) {
+    let tokens = Arc::new(AtomicUsize::new(0));
+    let issued = tokens.clone();
+    let server = Server::start(move |_, r: &Recorded| {
+        if r.method == "POST" && r.target.starts_with("/v3/auth/tokens") {
+            let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
+            return Reply::json(
+                201,
+                &format!(
+                    r#"{{"token":{{"expires_at":"2099-01-04T09:05:22.701000Z","project":{{"id":"{PROJECT}","name":"cn-north-4"}}}}}}"#
+                ),
+            )
+            .header("X-Subject-Token", &token_value(n));
+        }
+        Reply::json(
+            200,
+            &format!(r#"{{"images":[{{"id":"{IMAGE}","name":"web","status":"active"}}]}}"#),
+        )
+    });
+    (server, tokens)
+}
+
+fn describe_args(server: &Server) -> Vec<&str> {
+    vec![
+        "--provider",
+        "ims",
+        "--region",
+        "cn-north-4",
+        "--endpoint-url",
+        &server.url,
+        "--iam-endpoint-url",
+        &server.url,
+        "--debug",
+        "describe",
+        "--image-id",
+        IMAGE,
+    ]
+}
+
+const TOKEN_ENV: &[(&str, &str)] = &[
+    ("HW_USER_NAME", "alice"),
+    ("HW_PASSWORD", "S3cret!pw-trust"),
+    ("HW_DOMAIN_NAME", "acct"),
+];
+
+fn cache_files(dir: &Path) -> Vec<PathBuf> {
+    fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default()
+}
+
+fn describe_ok(home: &Path, server: &Server) -> Output {
+    let o = imgctl(home, &describe_args(server), TOKEN_ENV);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for n in 1..=3 {
+        assert_quiet_about(&o, &token_value(n));
+    }
+    o
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cache_file_others_could_write_or_read_is_not_used() {
+    use std::os::unix::fs::PermissionsExt;
+    let (server, tokens) = huawei();
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join(".cache/imgctl/huawei");
+    describe_ok(home.path(), &server);
+    assert_eq!(tokens.load(Ordering::SeqCst), 1);
+    let files = cache_files(&dir);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let file = &files[0];
+
+    // Reused while private.
+    describe_ok(home.path(), &server);
+    assert_eq!(tokens.load(Ordering::SeqCst), 1);
+
+    // A world-readable file: ignored (and said so under --debug), and
+    // replaced by a private one holding the new token.
+    fs::set_permissions(file, fs::Permissions::from_mode(0o644)).unwrap();
+    let o = describe_ok(home.path(), &server);
+    assert_eq!(tokens.load(Ordering::SeqCst), 2, "the 0644 cache was used");
+    assert!(stderr(&o).contains("ignoring"), "{}", stderr(&o));
+    let mode = fs::metadata(file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    // A planted token in a directory others may write: ignored too.
+    fs::write(
+        file,
+        format!(
+            r#"{{"token":"planted-token-XYZ","expires_at":"2099-01-01T00:00:00Z","project_id":"{PROJECT}"}}"#
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(file, fs::Permissions::from_mode(0o600)).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+    describe_ok(home.path(), &server);
+    assert_eq!(
+        tokens.load(Ordering::SeqCst),
+        3,
+        "the planted token was used"
+    );
+    let last = server.requests().pop().unwrap();
+    assert_eq!(last.header("x-auth-token"), Some(token_value(3).as_str()));
+    let dmode = fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(dmode, 0o700, "the cache directory was not made private");
+
+    // A file of another user (only root can make one): ignored.
+    let theirs = format!(
+        r#"{{"token":"planted-token-XYZ","expires_at":"2099-01-01T00:00:00Z","project_id":"{PROJECT}"}}"#
+    );
+    fs::write(file, theirs).unwrap();
+    if std::os::unix::fs::chown(file, Some(65534), Some(65534)).is_ok() {
+        describe_ok(home.path(), &server);
+        assert_eq!(
+            tokens.load(Ordering::SeqCst),
+            4,
+            "another user's token was used"
+        );
+    }
+}
+
+#[test]
+fn a_relative_xdg_cache_home_writes_nothing_in_the_current_directory() {
+    let (server, tokens) = huawei();
+    let home = tempfile::tempdir().unwrap();
+    let cwd = tempfile::tempdir().unwrap();
+    let home_s = home.path().display().to_string();
+    let mut env = TOKEN_ENV.to_vec();
+    env.extend([("HOME", home_s.as_str()), ("XDG_CACHE_HOME", "rel-cache")]);
+    let o = run_in(cwd.path(), &describe_args(&server), &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(tokens.load(Ordering::SeqCst), 1);
+    let left: Vec<_> = cache_files(cwd.path());
+    assert!(left.is_empty(), "written into the cwd: {left:?}");
+    // The spec's fallback, $HOME/.cache, is used instead.
+    assert_eq!(
+        cache_files(&home.path().join(".cache/imgctl/huawei")).len(),
+        1
+    );
+}
+
 fn image_id(provider: &str) -> &'static str {
     match provider {
         "ec2" => "ami-12345678",
-        "ims" => "e9e91bff-0000-4e1e-b95f-e67e48b6129a",
+        "ims" => IMAGE,
         _ => "m-abc123",
     }
 }
