@@ -911,6 +911,11 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
             }
         }
     }
+    // Checked once here, whatever the source, so no backend ever puts
+    // other text into a host name.
+    if let Some(r) = &region {
+        crate::ops::validate_region(&r.value).map_err(|e| from_source(e, &r.source))?;
+    }
     if cloud_profile_hint.is_some() && !used_cloud_profile {
         return Err(Error::config(format!(
             "profile '{}' is neither in {} nor in {}'s own configuration files",

@@ -7,6 +7,7 @@
 mod common;
 
 use std::fs;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
@@ -351,4 +352,140 @@ fn without_home_nothing_is_read_from_the_current_directory() {
         );
         assert_eq!(o.status.code(), Some(3), "{args:?} {env:?}: {}", stderr(&o));
     }
+}
+
+// ---- 6. the region is a region id, never part of a host
+
+/// True when something connected to `l` (the kernel queues connections
+/// nobody has accepted yet).
+fn was_contacted(l: &TcpListener) -> bool {
+    l.set_nonblocking(true).unwrap();
+    l.accept().is_ok()
+}
+
+#[test]
+fn a_region_flag_that_is_not_a_region_id_is_a_usage_error_and_sends_nothing() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let region = format!("x@127.0.0.1:{port}/#");
+    let url = format!("http://127.0.0.1:{port}");
+    let alibaba = [
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIexample"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "example-secret"),
+    ];
+    let aws = [
+        ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "example-secret"),
+    ];
+    let huawei = [
+        ("HUAWEICLOUD_SDK_AK", "AKEXAMPLE"),
+        ("HUAWEICLOUD_SDK_SK", "example-secret"),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+    ];
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], Option<&'a str>);
+    let cases: [Case; 4] = [
+        ("ecs", &alibaba, None),
+        ("ims", &huawei, None),
+        ("ec2", &aws, None),
+        // ENS has one global host; the region must still be a region.
+        ("ens", &alibaba, Some(&url)),
+    ];
+    for (provider, env, endpoint) in cases {
+        let home = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "--provider",
+            provider,
+            "--region",
+            &region,
+            "--connect-timeout",
+            "2s",
+            "--read-timeout",
+            "2s",
+            "--max-attempts",
+            "1",
+        ];
+        if let Some(u) = endpoint {
+            args.extend(["--endpoint-url", u]);
+        }
+        args.extend(["describe", "--image-id", image_id(provider)]);
+        let o = imgctl(home.path(), &args, env);
+        assert!(
+            !was_contacted(&listener),
+            "{provider}: the region chose the host"
+        );
+        assert_eq!(o.status.code(), Some(2), "{provider}: {}", stderr(&o));
+        assert!(stderr(&o).contains(&region), "{provider}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_bad_region_from_the_environment_or_a_file_is_a_configuration_error() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let region = format!("x@127.0.0.1:{port}/#");
+    let home = tempfile::tempdir().unwrap();
+    let keys = [
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIexample"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "example-secret"),
+    ];
+    let mut env = keys.to_vec();
+    env.push(("ALIBABA_CLOUD_REGION_ID", &region));
+    let args = [
+        "--provider",
+        "ecs",
+        "--connect-timeout",
+        "2s",
+        "--read-timeout",
+        "2s",
+        "--max-attempts",
+        "1",
+        "describe",
+        "--image-id",
+        "m-abc123",
+    ];
+    let o = imgctl(home.path(), &args, &env);
+    assert!(!was_contacted(&listener));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&region), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("ALIBABA_CLOUD_REGION_ID"),
+        "{}",
+        stderr(&o)
+    );
+
+    write(
+        home.path(),
+        ".config/imgctl/config.toml",
+        &format!("[profiles.default]\nprovider = \"ims\"\nregion = \"{region}\"\n"),
+    );
+    let huawei = [
+        ("HUAWEICLOUD_SDK_AK", "AKEXAMPLE"),
+        ("HUAWEICLOUD_SDK_SK", "example-secret"),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+    ];
+    let o = imgctl(home.path(), &args[2..], &huawei);
+    assert!(!was_contacted(&listener));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&region), "{}", stderr(&o));
+    assert!(stderr(&o).contains("profile 'default'"), "{}", stderr(&o));
+
+    // ~/.aws/config, the cloud's own file.
+    let home = tempfile::tempdir().unwrap();
+    write(
+        home.path(),
+        ".aws/config",
+        &format!("[default]\nregion = {region}\n"),
+    );
+    let aws = [
+        ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "example-secret"),
+    ];
+    let mut ec2 = vec!["--provider", "ec2"];
+    ec2.extend_from_slice(&args[2..8]);
+    ec2.extend(["describe", "--image-id", "ami-12345678"]);
+    let o = imgctl(home.path(), &ec2, &aws);
+    assert!(!was_contacted(&listener));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&region), "{}", stderr(&o));
+    assert!(stderr(&o).contains(".aws/config"), "{}", stderr(&o));
 }
