@@ -346,12 +346,13 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
     let (line, col) = line_col(text, span.start);
     // The key of the line may be named in the message too ("unknown field").
     let mut keep = CONFIG_KEYS.to_vec();
-    keep.extend(key_on_line(text, line));
+    let key = key_on_line(text, line, &['=']);
+    keep.extend(key);
     let what = scrub_message(e.message(), &keep);
-    located(path, text, line, col, &what)
+    located(path, line, col, key, &what)
 }
 
-fn json_error(path: &Path, text: &str, e: &serde_json::Error) -> Error {
+fn json_error(path: &Path, e: &serde_json::Error) -> Error {
     let what = match e.classify() {
         serde_json::error::Category::Eof => "the JSON ends too early".to_string(),
         serde_json::error::Category::Data => {
@@ -365,17 +366,17 @@ fn json_error(path: &Path, text: &str, e: &serde_json::Error) -> Error {
     if e.line() == 0 {
         return Error::config(format!("{}: {what}", path.display()));
     }
-    located(path, text, e.line(), e.column(), &what)
+    // JSON keys are quoted strings: no bare key to name.
+    located(path, e.line(), e.column(), None, &what)
 }
 
 fn ini_error(path: &Path, text: &str, e: &ini::ParseError) -> Error {
-    located(path, text, e.line, e.col, "not valid INI syntax")
+    let key = key_on_line(text, e.line, &['=', ':']);
+    located(path, e.line, e.col, key, "not valid INI syntax")
 }
 
-fn located(path: &Path, text: &str, line: usize, col: usize, what: &str) -> Error {
-    let key = key_on_line(text, line)
-        .map(|k| format!(" (key '{k}')"))
-        .unwrap_or_default();
+fn located(path: &Path, line: usize, col: usize, key: Option<&str>, what: &str) -> Error {
+    let key = key.map(|k| format!(" (key '{k}')")).unwrap_or_default();
     Error::config(format!(
         "{}: line {line}, column {col}{key}: {what}",
         path.display()
@@ -399,9 +400,9 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// The key a `key = value` (or INI `key: value`) line sets, when it looks
 /// like a key name: a line without one, such as a pasted secret, names
 /// nothing.
-fn key_on_line(text: &str, line: usize) -> Option<&str> {
+fn key_on_line<'t>(text: &'t str, line: usize, separators: &[char]) -> Option<&'t str> {
     let l = text.lines().nth(line.checked_sub(1)?)?;
-    let (k, _) = l.split_once(['=', ':'])?;
+    let (k, _) = l.split_once(separators)?;
     let k = k.trim();
     (!k.is_empty()
         && k.len() <= 64
@@ -1105,8 +1106,7 @@ fn aliyun_file(env: &dyn Env, profile: Option<&str>, must_exist: bool) -> Result
     let Some(text) = read_optional(&path)? else {
         return Ok(out);
     };
-    let cfg: AliyunConfig =
-        serde_json::from_str(&text).map_err(|e| json_error(&path, &text, &e))?;
+    let cfg: AliyunConfig = serde_json::from_str(&text).map_err(|e| json_error(&path, &e))?;
     let name = profile
         .map(str::to_string)
         .or(cfg.current.clone())
@@ -1246,8 +1246,9 @@ mod tests {
         }
         assert_eq!(line_col("ab\ncdé\nx", 7), (2, 4));
         assert_eq!(line_col("ab", 99), (1, 3));
-        assert_eq!(key_on_line("a\n  sk = x\n", 2), Some("sk"));
-        assert_eq!(key_on_line("a\nwJalrXUtnFEMI/K7MDENG\n", 2), None);
+        assert_eq!(key_on_line("a\n  sk = x\n", 2, &['=']), Some("sk"));
+        assert_eq!(key_on_line("a\nsk: x\n", 2, &['=', ':']), Some("sk"));
+        assert_eq!(key_on_line("a\nwJalrXUtnFEMI/K7MDENG\n", 2, &['=']), None);
     }
 
     #[test]
