@@ -616,6 +616,30 @@ pub fn validate_tags(provider: Provider, tags: &[Tag]) -> Result<()> {
     Ok(())
 }
 
+/// A region id as every cloud spells one (cn-hangzhou, us-east-1,
+/// cn-north-4): the region becomes part of a host name
+/// (`ecs.<region>.aliyuncs.com`), so anything else — `x@evil:443/#` — could
+/// send signed requests to a host of someone else's choosing.
+pub fn is_region_id(region: &str) -> bool {
+    !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A usage error naming the region; config.rs turns it into a
+/// configuration error when the region came from the environment or a file.
+pub fn validate_region(region: &str) -> Result<()> {
+    if is_region_id(region) {
+        return Ok(());
+    }
+    Err(Error::usage(format!(
+        "invalid region '{}': a region id has only lowercase letters, digits and '-' \
+         (e.g. cn-hangzhou, us-east-1, cn-north-4)",
+        region.escape_debug()
+    )))
+}
+
 fn one_of(flag: &str, v: &str, allowed: &[&str], provider: Provider) -> Result<()> {
     if allowed.contains(&v) {
         Ok(())
@@ -914,6 +938,27 @@ impl ModifyImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_ids() {
+        for ok in ["cn-hangzhou", "us-east-1", "cn-north-4", "ap-southeast-1"] {
+            assert!(validate_region(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "x@127.0.0.1:1/#",
+            "US-EAST-1",
+            "cn hangzhou",
+            "a.b",
+            "a/b",
+            "é",
+        ] {
+            assert!(
+                matches!(validate_region(bad), Err(Error::Usage(_))),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn ens_names() {

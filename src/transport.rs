@@ -414,7 +414,7 @@ impl Transport {
         true
     }
 
-    fn debug_line(&self, s: &str) {
+    pub fn debug_line(&self, s: &str) {
         if self.cfg.debug {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{}", scrub(s, &self.secrets.borrow()));

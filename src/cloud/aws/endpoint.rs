@@ -26,11 +26,7 @@ pub fn ec2_url(region: &str, configured: Option<&str>) -> Result<String> {
             format!("{url}/")
         });
     }
-    if region.is_empty()
-        || !region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
+    if !crate::ops::is_region_id(region) {
         return Err(Error::config(format!(
             "'{region}' is not an AWS region name (e.g. us-east-1)"
         )));
