@@ -9,8 +9,8 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::auth::{self, CachedToken, Credentials, Token};
-use super::cache::DiskCache;
 use super::errors;
+use crate::cache::DiskCache;
 use crate::config::{self, ProcessEnv, Settings};
 use crate::error::{Error, Result};
 use crate::sign::{huawei as signer, percent_encode};

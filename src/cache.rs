@@ -1,4 +1,5 @@
-//! The on-disk cache of IAM tokens and looked-up project ids, under the XDG
+//! The on-disk cache of credentials (today IAM tokens and looked-up
+//! project ids; every credential cache to come uses it), under the XDG
 //! cache directory. Each entry is one small JSON file, written owner-only
 //! (0600, in a 0700 directory) because a token is a bearer credential.
 //! The cache is an optimisation: an unreadable or damaged entry is ignored
