@@ -78,6 +78,9 @@ pub enum Error {
     WaitTimeout(String),
     /// The operation reached a failed terminal state.
     Failed(String),
+    /// What was asked about does not exist (exit 1, as a provider's
+    /// not-found answer).
+    NotFound(String),
     Interrupted,
     /// Local I/O (config files, token cache).
     Io(String),
@@ -158,6 +161,7 @@ impl Error {
             Error::BadResponse { .. } => exit::PROVIDER,
             Error::WaitTimeout(_) => exit::WAIT_TIMEOUT,
             Error::Failed(_) => exit::FAILED_STATE,
+            Error::NotFound(_) => exit::PROVIDER,
             Error::Interrupted => exit::INTERRUPTED,
             Error::Io(_) => exit::CONFIG,
         }
@@ -224,6 +228,7 @@ impl fmt::Display for Error {
             }
             Error::WaitTimeout(m) => write!(f, "timed out waiting: {m}"),
             Error::Failed(m) => write!(f, "operation failed: {m}"),
+            Error::NotFound(m) => write!(f, "{m}"),
             Error::Interrupted => write!(f, "interrupted"),
             Error::Io(m) => write!(f, "{m}"),
         }

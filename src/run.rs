@@ -355,6 +355,15 @@ fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
             Prepared::Describe(id)
         }
         VerbCall::Wait(a) => {
+            for (flag, id) in [
+                ("image-id", &a.image_id),
+                ("job-id", &a.job_id),
+                ("task-id", &a.task_id),
+            ] {
+                if id.as_ref().is_some_and(|i| i.trim().is_empty()) {
+                    return Err(Error::usage(format!("--{flag} must not be empty")));
+                }
+            }
             let target = match (a.image_id, a.job_id, a.task_id) {
                 (Some(i), _, _) => WaitTarget::Image(i),
                 (_, Some(j), _) => WaitTarget::Job(j),
@@ -405,7 +414,7 @@ async fn execute<B: Backend>(
                 WaitTarget::Job(j) => o.job_id = Some(j.clone()),
                 WaitTarget::Task(k) => o.task_id = Some(k.clone()),
             }
-            return follow_to_end(b, t, o, wo, pr).await;
+            return follow_to_end(b, t, o, false, wo, pr).await;
         }
     };
     if follow && !outcome.dry_run {
@@ -421,22 +430,43 @@ async fn execute<B: Backend>(
                 0,
             ));
         };
-        return follow_to_end(b, target, outcome, wo, pr).await;
+        return follow_to_end(b, target, outcome, true, wo, pr).await;
     }
     pr.print(&outcome)
 }
 
 /// Waits, then prints the outcome whatever happened, so a script always
-/// gets the ids (exit 6 on timeout, 7 on a failed state).
+/// gets the ids (exit 6 on timeout, 7 on a failed state). `created`: the
+/// ids come from a create or import of this run.
 async fn follow_to_end<B: Backend>(
     b: &mut B,
     t: WaitTarget,
     mut o: Outcome,
+    created: bool,
     wo: &WaitOptions,
     pr: &Printer,
 ) -> Result<()> {
+    // Only a new id may take a while to become visible; any other unknown
+    // id is an answer, as describe gives it.
+    let grace = if created {
+        wo.not_found_grace
+    } else {
+        Duration::ZERO
+    };
+    let wo = &WaitOptions {
+        not_found_grace: grace,
+        ..wo.clone()
+    };
     let end = match crate::wait::wait(b, &t, wo).await {
         Ok(end) => end,
+        Err(Error::NotFound(m)) if !created => {
+            return Err(Error::NotFound(format!(
+                "{}: {m}\n  hint: check the id and the region; only a --wait that follows a create or import waits for a new id to appear",
+                o.provider
+            )));
+        }
+        // Like describe: nothing seen, nothing to print.
+        Err(e) if !created => return Err(e),
         Err(e) => {
             // The operation itself succeeded: its ids must reach the
             // script, or a retry would make a second image.

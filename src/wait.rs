@@ -119,6 +119,16 @@ pub async fn wait<B: Backend>(
                     message: message.clone(),
                 });
             }
+            // No grace: the caller knows the id should exist by now.
+            PollState::NotFound if opts.not_found_grace.is_zero() => {
+                if show {
+                    eprintln!();
+                }
+                return Err(Error::NotFound(format!(
+                    "{} was not found",
+                    describe(target)
+                )));
+            }
             PollState::NotFound if start.elapsed() > opts.not_found_grace => {
                 return Err(Error::Failed(format!(
                     "{} was not found (still missing after {}s)",

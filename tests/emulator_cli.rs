@@ -381,3 +381,82 @@ fn config_show_with_emulator_shows_its_settings() {
     assert_eq!(v["user_name"]["value"], "demo");
     assert!(!stdout(&o).contains("imgctl-demo-secret"));
 }
+
+/// Runs the binary with a clean environment like `common::imgctl`, but
+/// kills it after `limit`: a test must fail, not hang.
+fn imgctl_within(
+    home: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    limit: std::time::Duration,
+) -> std::process::Output {
+    let mut child = spawn(home, args, env);
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("try_wait").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let o = child.wait_with_output().expect("output");
+            panic!(
+                "imgctl {args:?} still running after {limit:?}; stderr: {}",
+                stderr(&o)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("output")
+}
+
+fn spawn(home: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_imgctl"));
+    c.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c.spawn().expect("spawn imgctl")
+}
+
+/// A wait on an id nobody just created is answered at once, as describe
+/// answers it: the "not visible yet" grace is only for a wait after a create.
+#[test]
+fn wait_on_an_unknown_id_is_not_found_at_once() {
+    let home = tempfile::tempdir().unwrap();
+    // Far below the 60 s grace, far above a few requests.
+    let limit = std::time::Duration::from_secs(30);
+    for (p, flag, id) in [
+        ("ens", "--image-id", "m-doesnotexist"),
+        ("ecs", "--image-id", "m-doesnotexist"),
+        ("ec2", "--image-id", "ami-doesnotexist"),
+        ("ims", "--image-id", "00000000-0000-0000-0000-000000000000"),
+        ("ims", "--job-id", "ff8080814dbd65d7014dbe0d00000000"),
+        ("ec2", "--task-id", "import-ami-0000000000000000a"),
+    ] {
+        let o = imgctl_within(
+            home.path(),
+            &["--emulator", "wait", "--provider", p, flag, id],
+            &[],
+            limit,
+        );
+        assert_eq!(o.status.code(), Some(1), "{p} {flag}: {}", stderr(&o));
+        let e = stderr(&o).to_lowercase();
+        assert!(
+            e.contains("not found") || e.contains("does not exist"),
+            "{p}: {e}"
+        );
+        assert_eq!(stdout(&o), "", "{p}: nothing to print for an unknown id");
+    }
+    for flag in ["--image-id", "--job-id"] {
+        let o = imgctl(
+            home.path(),
+            &["--emulator", "wait", "--provider", "ims", flag, " "],
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(2), "{flag}: {}", stderr(&o));
+        assert!(stderr(&o).contains("must not be empty"), "{}", stderr(&o));
+    }
+}
