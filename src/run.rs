@@ -170,6 +170,7 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
         }
         Command::Config(ConfigCommand::Show) => {
             let g = &cli.global;
+            let query = g.query.as_deref().map(output::compile_query).transpose()?;
             let s = if g.emulator {
                 crate::emulator::launch::start_for_command(g, &overrides(g))
                     .await?
@@ -177,7 +178,6 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
             } else {
                 config::resolve(&overrides(g), &ProcessEnv)?
             };
-            let query = g.query.as_deref().map(output::compile_query).transpose()?;
             let printer = Printer {
                 query,
                 format: g.output.unwrap_or(OutputFormat::Json),
@@ -532,10 +532,19 @@ impl Printer {
         )
     }
 
-    fn print_value(&self, mut v: Value, pretty: bool) -> Result<()> {
-        if let Some(q) = &self.query {
-            v = output::apply_query(q, &v)?;
-        }
+    fn print_value(&self, v: Value, pretty: bool) -> Result<()> {
+        let v = match &self.query {
+            None => v,
+            Some(q) => match output::apply_query(q, &v) {
+                Ok(r) => r,
+                // The request has been sent: its ids matter more than the
+                // shape the query asked for.
+                Err(e) => {
+                    eprintln!("imgctl: warning: the whole result is printed instead: {e}");
+                    v
+                }
+            },
+        };
         emit(&output::render(&v, self.format, pretty))
     }
 }

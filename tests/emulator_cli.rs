@@ -460,3 +460,94 @@ fn wait_on_an_unknown_id_is_not_found_at_once() {
         assert!(stderr(&o).contains("must not be empty"), "{}", stderr(&o));
     }
 }
+
+/// `imgctl emulator --speed SPEED` in the background, killed when dropped.
+struct Running {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Running {
+    fn start(speed: &str) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_imgctl"))
+            .args(["emulator", "--speed", speed])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the emulator");
+        let mut line = String::new();
+        let out = child.stdout.take().expect("stdout");
+        BufReader::new(out).read_line(&mut line).expect("endpoint");
+        Running {
+            child,
+            url: line.trim().to_string(),
+        }
+    }
+
+    /// An admin API request; the answer's body.
+    fn admin(&self, method: &str, path: &str, body: &str) -> String {
+        let addr = self.url.trim_start_matches("http://");
+        let mut s = TcpStream::connect(addr).expect("connect to the emulator");
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(req.as_bytes()).expect("send");
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).expect("read");
+        answer
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default()
+    }
+
+    fn calls(&self, operation: &str) -> usize {
+        self.admin("GET", "/__imgctl/calls", "")
+            .matches(&format!(r#""operation":"{operation}""#))
+            .count()
+    }
+
+    fn env(&self) -> Vec<(&str, &str)> {
+        vec![("IMGCTL_EMULATOR_URL", self.url.as_str())]
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const EC2_CREATE: &[&str] = &[
+    "--emulator",
+    "create",
+    "--provider",
+    "ec2",
+    "--instance-id",
+    "i-1234567890abcdef0",
+    "--name",
+    "web-v1",
+];
+
+/// A --query that cannot compile costs nothing; one that fails on the
+/// answer never hides the id of what was made.
+#[test]
+fn a_bad_query_never_loses_the_id() {
+    let emu = Running::start("0");
+    let home = tempfile::tempdir().unwrap();
+    let mut args = EC2_CREATE.to_vec();
+    args.extend(["--query", "foo["]);
+    let o = imgctl(home.path(), &args, &emu.env());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--query"), "{}", stderr(&o));
+    assert_eq!(emu.calls("CreateImage"), 0, "nothing may be sent");
+
+    let mut args = EC2_CREATE.to_vec();
+    args.extend(["--query", "abs(image_id)"]);
+    let o = imgctl(home.path(), &args, &emu.env());
+    assert_eq!(emu.calls("CreateImage"), 1);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_prefix(&json(&o), "image_id", "ami-");
+    assert!(stderr(&o).contains("--query"), "{}", stderr(&o));
+}
