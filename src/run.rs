@@ -178,6 +178,7 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
             } else {
                 config::resolve(&overrides(g), &ProcessEnv)?
             };
+            check_timeouts(&s)?;
             let printer = Printer {
                 query,
                 format: g.output.unwrap_or(OutputFormat::Json),
@@ -201,6 +202,7 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
     } else {
         (config::resolve(&overrides(g), &ProcessEnv)?, None)
     };
+    check_timeouts(&settings)?;
     let provider = settings.provider.value;
     check_flags(provider, call.verb(), matches, cmd)?;
     check_globals(provider, &call, g)?;
@@ -558,6 +560,20 @@ fn emit(s: &str) -> Result<()> {
     }
 }
 
+/// Flags were range-checked as they were parsed; values from the
+/// environment or a profile get the same range here.
+fn check_timeouts(s: &Settings) -> Result<()> {
+    for (name, v) in [
+        ("connect-timeout", &s.connect_timeout),
+        ("read-timeout", &s.read_timeout),
+    ] {
+        if let Err(e) = crate::cli::HTTP_TIMEOUT.check(v.value) {
+            return Err(Error::config(format!("{name} from {}: {e}", v.source)));
+        }
+    }
+    Ok(())
+}
+
 fn overrides(g: &crate::cli::GlobalArgs) -> Overrides {
     Overrides {
         provider: g.provider.clone(),
@@ -679,9 +695,6 @@ fn check_globals(p: Provider, call: &VerbCall, g: &crate::cli::GlobalArgs) -> Re
             "--dry-run applies to create, import and modify, not {}",
             verb.as_str()
         )));
-    }
-    if g.poll_interval.is_some_and(|d| d.is_zero()) {
-        return Err(Error::usage("--poll-interval must be greater than zero"));
     }
     if let VerbCall::Wait(a) = call {
         let flag = if a.job_id.is_some() {

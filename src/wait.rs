@@ -69,7 +69,9 @@ pub async fn wait<B: Backend>(
     opts: &WaitOptions,
 ) -> Result<WaitEnd> {
     let start = Instant::now();
-    let deadline = start + opts.timeout;
+    let deadline = start
+        .checked_add(opts.timeout)
+        .ok_or_else(|| Error::usage("--wait-timeout is too long"))?;
     let mut interval = opts.interval.unwrap_or(ADAPTIVE_START);
     let mut last: Option<PollState> = None;
     let mut failures = 0;
