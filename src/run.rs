@@ -53,22 +53,119 @@ pub fn main_entry() -> u8 {
             return exit::CONFIG;
         }
     };
-    // The emulator stops on Ctrl-C by itself, as a normal end.
+    // The emulator stops on Ctrl-C by itself, as a normal end, and keeps
+    // the default SIGTERM.
     let serving = matches!(cli.command, Command::Emulator(_));
     let result = rt.block_on(async {
-        if serving {
-            return run(cli, &matches, &cmd).await;
-        }
-        tokio::select! {
-            r = run(cli, &matches, &cmd) => r,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
-        }
+        let mut sig = if serving {
+            Signals::none()
+        } else {
+            Signals::listen()
+        };
+        run(cli, &matches, &cmd, &mut sig).await
     });
     match result {
         Ok(()) => exit::OK,
         Err(e) => {
             eprintln!("imgctl: error: {e}");
             e.exit_code()
+        }
+    }
+}
+
+/// SIGINT and SIGTERM, caught so that a run can say what it had done when
+/// it was stopped. Once listening, the default action (the process dies
+/// on the spot) is gone for good: every await of a run must go through
+/// `guard`, `sending` or the wait's select, or a signal would go unheard.
+struct Signals {
+    #[cfg(unix)]
+    int: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+    listening: bool,
+}
+
+impl Signals {
+    fn none() -> Signals {
+        Signals {
+            #[cfg(unix)]
+            int: None,
+            #[cfg(unix)]
+            term: None,
+            listening: false,
+        }
+    }
+
+    /// A signal that cannot be caught keeps its default action: the
+    /// process still stops, only without a report.
+    fn listen() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Signals {
+                int: signal(SignalKind::interrupt()).ok(),
+                term: signal(SignalKind::terminate()).ok(),
+                listening: true,
+            }
+        }
+        #[cfg(not(unix))]
+        Signals { listening: true }
+    }
+
+    /// The error for the next signal; never returns without one.
+    async fn recv(&mut self) -> Error {
+        #[cfg(unix)]
+        async fn next(s: &mut Option<tokio::signal::unix::Signal>) {
+            if let Some(s) = s
+                && s.recv().await.is_some()
+            {
+                return;
+            }
+            std::future::pending().await
+        }
+        if !self.listening {
+            return std::future::pending().await;
+        }
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = next(&mut self.int) => Error::Interrupted,
+                _ = next(&mut self.term) => Error::Terminated,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            match tokio::signal::ctrl_c().await {
+                Ok(()) => Error::Interrupted,
+                Err(_) => std::future::pending().await,
+            }
+        }
+    }
+
+    /// Runs `f` unless a signal comes first.
+    async fn guard<T>(&mut self, f: impl Future<Output = Result<T>>) -> Result<T> {
+        tokio::select! {
+            r = f => r,
+            e = self.recv() => Err(e),
+        }
+    }
+
+    /// Runs a request that changes something; stopped by a signal, it
+    /// leaves open whether the change happened, and stderr says so.
+    async fn sending<T>(
+        &mut self,
+        f: impl Future<Output = Result<T>>,
+        what: impl FnOnce() -> String,
+    ) -> Result<T> {
+        tokio::select! {
+            r = f => r,
+            e = self.recv() => {
+                eprintln!(
+                    "imgctl: stopped before the answer came: {}; check before sending it again",
+                    what()
+                );
+                Err(e)
+            }
         }
     }
 }
@@ -134,7 +231,7 @@ fn refuse_globals(g: &crate::cli::GlobalArgs, what: &str, allowed: &[&str]) -> R
     }
 }
 
-async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> {
+async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Signals) -> Result<()> {
     match &cli.command {
         Command::Help { .. } => refuse_globals(&cli.global, "help", &[])?,
         Command::Completion { .. } => refuse_globals(&cli.global, "completion", &[])?,
@@ -172,7 +269,7 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
             let g = &cli.global;
             let query = g.query.as_deref().map(output::compile_query).transpose()?;
             let s = if g.emulator {
-                crate::emulator::launch::start_for_command(g, &overrides(g))
+                sig.guard(crate::emulator::launch::start_for_command(g, &overrides(g)))
                     .await?
                     .0
             } else {
@@ -198,7 +295,8 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
     let query = g.query.as_deref().map(output::compile_query).transpose()?;
     // With --emulator the settings are the emulator's; it lives as long as this call.
     let (settings, _emulator) = if g.emulator {
-        crate::emulator::launch::start_for_command(g, &overrides(g)).await?
+        sig.guard(crate::emulator::launch::start_for_command(g, &overrides(g)))
+            .await?
     } else {
         (config::resolve(&overrides(g), &ProcessEnv)?, None)
     };
@@ -237,7 +335,7 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
         dry_run: g.dry_run,
         raw: g.raw,
     };
-    dispatch(ctx, prepared, g.wait, &wait_opts, &printer).await
+    dispatch(ctx, prepared, g.wait, &wait_opts, &printer, sig).await
 }
 
 enum Prepared {
@@ -383,13 +481,14 @@ async fn dispatch(
     wait: bool,
     wo: &WaitOptions,
     pr: &Printer,
+    sig: &mut Signals,
 ) -> Result<()> {
     use crate::backend::{ec2::Ec2, ecs::Ecs, ens::Ens, ims::Ims};
     match ctx.settings.provider.value {
-        Provider::Ens => execute(&mut Ens::new(ctx)?, req, wait, wo, pr).await,
-        Provider::Ecs => execute(&mut Ecs::new(ctx)?, req, wait, wo, pr).await,
-        Provider::Ec2 => execute(&mut Ec2::new(ctx)?, req, wait, wo, pr).await,
-        Provider::Ims => execute(&mut Ims::new(ctx)?, req, wait, wo, pr).await,
+        Provider::Ens => execute(&mut Ens::new(ctx)?, req, wait, wo, pr, sig).await,
+        Provider::Ecs => execute(&mut Ecs::new(ctx)?, req, wait, wo, pr, sig).await,
+        Provider::Ec2 => execute(&mut Ec2::new(ctx)?, req, wait, wo, pr, sig).await,
+        Provider::Ims => execute(&mut Ims::new(ctx)?, req, wait, wo, pr, sig).await,
     }
 }
 
@@ -399,12 +498,29 @@ async fn execute<B: Backend>(
     wait: bool,
     wo: &WaitOptions,
     pr: &Printer,
+    sig: &mut Signals,
 ) -> Result<()> {
     let (outcome, follow) = match req {
-        Prepared::Create(r) => (b.create(&r).await?, wait),
-        Prepared::Import(r) => (b.import(&r).await?, wait),
-        Prepared::Modify(r) => (b.modify(&r).await?, false),
-        Prepared::Describe(id) => (b.describe(&id).await?, false),
+        Prepared::Create(r) => {
+            let made = sig.sending(b.create(&r), || {
+                format!("image '{}' may have been created", r.name)
+            });
+            (made.await?, wait)
+        }
+        Prepared::Import(r) => {
+            let made = sig.sending(b.import(&r), || match &r.name {
+                Some(n) => format!("an import of image '{n}' may have started"),
+                None => "an import (no --name given) may have started".into(),
+            });
+            (made.await?, wait)
+        }
+        Prepared::Modify(r) => {
+            let changed = sig.sending(b.modify(&r), || {
+                format!("image {} may have been changed", r.image_id)
+            });
+            (changed.await?, false)
+        }
+        Prepared::Describe(id) => (sig.guard(b.describe(&id)).await?, false),
         Prepared::Wait(t, p) => {
             let mut o = Outcome {
                 provider: p.as_str(),
@@ -416,7 +532,7 @@ async fn execute<B: Backend>(
                 WaitTarget::Job(j) => o.job_id = Some(j.clone()),
                 WaitTarget::Task(k) => o.task_id = Some(k.clone()),
             }
-            return follow_to_end(b, t, o, false, wo, pr).await;
+            return follow_to_end(b, t, o, false, wo, pr, sig).await;
         }
     };
     if follow && !outcome.dry_run {
@@ -432,7 +548,7 @@ async fn execute<B: Backend>(
                 0,
             ));
         };
-        return follow_to_end(b, target, outcome, true, wo, pr).await;
+        return follow_to_end(b, target, outcome, true, wo, pr, sig).await;
     }
     pr.print(&outcome)
 }
@@ -447,6 +563,7 @@ async fn follow_to_end<B: Backend>(
     created: bool,
     wo: &WaitOptions,
     pr: &Printer,
+    sig: &mut Signals,
 ) -> Result<()> {
     // Only a new id may take a while to become visible; any other unknown
     // id is an answer, as describe gives it.
@@ -459,7 +576,25 @@ async fn follow_to_end<B: Backend>(
         not_found_grace: grace,
         ..wo.clone()
     };
-    let end = match crate::wait::wait(b, &t, wo).await {
+    let mut last = None;
+    let waited = tokio::select! {
+        r = crate::wait::wait(b, &t, wo, &mut last) => r,
+        e = sig.recv() => Err(e),
+    };
+    let end = match waited {
+        // Stopped by a signal: the ids and the last status seen are the
+        // script's only way to pick the work up again.
+        Err(e @ (Error::Interrupted | Error::Terminated)) => {
+            if std::io::stderr().is_terminal() {
+                eprintln!();
+            }
+            if let Some(PollState::Pending { status, progress }) = last {
+                o.status = Some(status);
+                o.progress = progress;
+            }
+            pr.print(&o)?;
+            return Err(e);
+        }
         Ok(end) => end,
         Err(Error::NotFound(m)) if !created => {
             return Err(Error::NotFound(format!(

@@ -63,17 +63,19 @@ fn transient(e: &Error) -> bool {
 }
 const ADAPTIVE_MAX: Duration = Duration::from_secs(15);
 
+/// `last` keeps the last state seen outside the future, for a caller that
+/// stops the wait before it ends (a signal).
 pub async fn wait<B: Backend>(
     b: &mut B,
     target: &WaitTarget,
     opts: &WaitOptions,
+    last: &mut Option<PollState>,
 ) -> Result<WaitEnd> {
     let start = Instant::now();
     let deadline = start
         .checked_add(opts.timeout)
         .ok_or_else(|| Error::usage("--wait-timeout is too long"))?;
     let mut interval = opts.interval.unwrap_or(ADAPTIVE_START);
-    let mut last: Option<PollState> = None;
     let mut failures = 0;
     let show = std::io::stderr().is_terminal();
     loop {
@@ -84,7 +86,7 @@ pub async fn wait<B: Backend>(
             }
             Err(e) if transient(&e) && failures + 1 < TRANSIENT_LIMIT => {
                 if Instant::now() >= deadline {
-                    return Ok(WaitEnd::TimedOut { last });
+                    return Ok(WaitEnd::TimedOut { last: last.clone() });
                 }
                 failures += 1;
                 eprintln!(
@@ -140,13 +142,13 @@ pub async fn wait<B: Backend>(
             }
             _ => {}
         }
-        last = Some(state);
+        *last = Some(state);
         let now = Instant::now();
         if now >= deadline {
             if show {
                 eprintln!();
             }
-            return Ok(WaitEnd::TimedOut { last });
+            return Ok(WaitEnd::TimedOut { last: last.clone() });
         }
         tokio::time::sleep(interval.min(deadline - now)).await;
         if opts.interval.is_none() {

@@ -551,3 +551,111 @@ fn a_bad_query_never_loses_the_id() {
     assert_prefix(&json(&o), "image_id", "ami-");
     assert!(stderr(&o).contains("--query"), "{}", stderr(&o));
 }
+
+fn send_signal(child: &std::process::Child, name: &str) {
+    let ok = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(ok.success(), "kill -{name}");
+}
+
+/// Polls `until` for up to 20 s.
+fn eventually(what: &str, mut until: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !until() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+fn finish(child: std::process::Child) -> std::process::Output {
+    let start = std::time::Instant::now();
+    let mut child = child;
+    while child.try_wait().expect("try_wait").is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("imgctl did not stop after the signal");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// A signal during --wait stops polling, prints the outcome with the id
+/// and the last status seen, and exits 128 + the signal's number.
+#[test]
+fn a_signal_during_the_wait_prints_the_id_and_exits_130_or_143() {
+    // Slow phases: the image is still being made when the signal comes.
+    let emu = Running::start("1m");
+    let home = tempfile::tempdir().unwrap();
+    for (n, (signal, code)) in [("INT", 130), ("TERM", 143)].into_iter().enumerate() {
+        let name = format!("web-sig{n}");
+        let child = spawn(
+            home.path(),
+            &[
+                "--emulator",
+                "create",
+                "--provider",
+                "ens",
+                "--instance-id",
+                "i-demo-ens",
+                "--name",
+                &name,
+                "--wait",
+            ],
+            &emu.env(),
+        );
+        eventually("the first status check", || {
+            emu.calls("DescribeSelfImages") > n
+        });
+        send_signal(&child, signal);
+        let o = finish(child);
+        assert_eq!(o.status.code(), Some(code), "{signal}: {}", stderr(&o));
+        let v = json(&o);
+        assert_prefix(&v, "image_id", "m-");
+        assert_eq!(v["name"], name.as_str(), "{v}");
+        assert_eq!(v["status"], "Creating", "the last status seen: {v}");
+    }
+}
+
+/// A signal while the create request has no answer yet: nothing to print,
+/// but stderr says the image may exist and names it.
+#[test]
+fn a_signal_during_the_create_request_names_the_image() {
+    let emu = Running::start("0");
+    emu.admin(
+        "POST",
+        "/__imgctl/faults",
+        r#"{"provider":"ens","operation":"CreateImage","kind":"delay","delay_ms":60000}"#,
+    );
+    let home = tempfile::tempdir().unwrap();
+    let child = spawn(
+        home.path(),
+        &[
+            "--emulator",
+            "create",
+            "--provider",
+            "ens",
+            "--instance-id",
+            "i-demo-ens",
+            "--name",
+            "web-inflight",
+            "--wait",
+        ],
+        &emu.env(),
+    );
+    eventually("the create request", || {
+        emu.admin("GET", "/__imgctl/faults", "")
+            .contains(r#""fired":1"#)
+    });
+    send_signal(&child, "INT");
+    let o = finish(child);
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("'web-inflight' may have been created"), "{e}");
+    assert_eq!(stdout(&o), "");
+}
