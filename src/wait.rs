@@ -63,20 +63,19 @@ fn transient(e: &Error) -> bool {
 }
 const ADAPTIVE_MAX: Duration = Duration::from_secs(15);
 
+/// `last` keeps the last state seen outside the future, for a caller that
+/// stops the wait before it ends (a signal).
 pub async fn wait<B: Backend>(
     b: &mut B,
     target: &WaitTarget,
     opts: &WaitOptions,
+    last: &mut Option<PollState>,
 ) -> Result<WaitEnd> {
     let start = Instant::now();
-    // A timeout too large for the clock (a typo of many digits) must not
-    // panic: a century is as good as for ever.
     let deadline = start
         .checked_add(opts.timeout)
-        .or_else(|| start.checked_add(Duration::from_secs(100 * 365 * 86_400)))
-        .unwrap_or(start);
+        .ok_or_else(|| Error::usage("--wait-timeout is too long"))?;
     let mut interval = opts.interval.unwrap_or(ADAPTIVE_START);
-    let mut last: Option<PollState> = None;
     let mut failures = 0;
     let show = std::io::stderr().is_terminal();
     loop {
@@ -91,7 +90,7 @@ pub async fn wait<B: Backend>(
                 if show {
                     eprintln!();
                 }
-                return Ok(WaitEnd::TimedOut { last });
+                return Ok(WaitEnd::TimedOut { last: last.clone() });
             }
         };
         let state = match polled {
@@ -101,7 +100,7 @@ pub async fn wait<B: Backend>(
             }
             Err(e) if transient(&e) && failures + 1 < TRANSIENT_LIMIT => {
                 if Instant::now() >= deadline {
-                    return Ok(WaitEnd::TimedOut { last });
+                    return Ok(WaitEnd::TimedOut { last: last.clone() });
                 }
                 failures += 1;
                 eprintln!(
@@ -138,6 +137,16 @@ pub async fn wait<B: Backend>(
                     message: message.clone(),
                 });
             }
+            // No grace: the caller knows the id should exist by now.
+            PollState::NotFound if opts.not_found_grace.is_zero() => {
+                if show {
+                    eprintln!();
+                }
+                return Err(Error::NotFound(format!(
+                    "{} was not found",
+                    describe(target)
+                )));
+            }
             PollState::NotFound if start.elapsed() > opts.not_found_grace => {
                 return Err(Error::Failed(format!(
                     "{} was not found (still missing after {}s)",
@@ -147,13 +156,13 @@ pub async fn wait<B: Backend>(
             }
             _ => {}
         }
-        last = Some(state);
+        *last = Some(state);
         let now = Instant::now();
         if now >= deadline {
             if show {
                 eprintln!();
             }
-            return Ok(WaitEnd::TimedOut { last });
+            return Ok(WaitEnd::TimedOut { last: last.clone() });
         }
         tokio::time::sleep(interval.min(deadline - now)).await;
         if opts.interval.is_none() {
