@@ -101,7 +101,11 @@ pub struct Password {
     pub user_name: String,
     pub password: Secret,
     pub domain_name: String,
+    /// Where the user name came from; the other two came from the same
+    /// place (their own variable names for the environment).
     pub source: Source,
+    pub password_source: Source,
+    pub domain_source: Source,
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +116,9 @@ pub struct Settings {
     pub endpoint_url: Option<Val<String>>,
     pub iam_endpoint_url: Option<Val<String>>,
     pub keys: Option<KeyPair>,
+    /// Credentials to fetch (roles, web identity, processes, metadata),
+    /// when no key was found: fetched lazily, refreshed before expiry.
+    pub dynamic: Option<Dynamic>,
     pub password: Option<Password>,
     pub project_id: Option<Val<String>>,
     pub auth_mode: Option<Val<AuthMode>>,
@@ -175,6 +182,29 @@ impl Settings {
                 }
             ))
         })
+    }
+}
+
+/// ENS and ECS are one cloud: one account, one set of keys.
+fn same_cloud(a: Provider, b: Provider) -> bool {
+    let cloud = |p| match p {
+        Provider::Ens | Provider::Ecs => 0,
+        Provider::Ec2 => 1,
+        Provider::Ims => 2,
+    };
+    cloud(a) == cloud(b)
+}
+
+impl ProfileEntry {
+    /// The settings that do not belong to one cloud.
+    fn neutral_only(self) -> ProfileEntry {
+        ProfileEntry {
+            provider: self.provider,
+            connect_timeout: self.connect_timeout,
+            read_timeout: self.read_timeout,
+            max_attempts: self.max_attempts,
+            ..ProfileEntry::default()
+        }
     }
 }
 
@@ -580,6 +610,32 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
     let provider = Val::new(Provider::parse(&provider_s.value)?, provider_s.source);
     let p = provider.value;
 
+    // A profile written for one cloud says nothing about another: with
+    // `--provider ec2`, an Alibaba profile's keys, region and endpoints
+    // are never used (only its cloud-neutral settings, such as timeouts).
+    let applies = match e.provider.as_deref() {
+        None => true,
+        Some(q) => Provider::parse(q).is_ok_and(|q| same_cloud(q, p)),
+    };
+    let e = if applies { e } else { e.neutral_only() };
+    let explicit = explicit && applies;
+    let pick = |flag: Option<&String>,
+                flag_name: &'static str,
+                env_names: &[&'static str],
+                prof: Option<&String>|
+     -> Option<Val<String>> {
+        if let Some(v) = flag {
+            return Some(Val::new(v.clone(), Source::Flag(flag_name)));
+        }
+        if explicit && let Some(v) = prof {
+            return Some(Val::new(v.clone(), psrc(&pname)));
+        }
+        if let Some(v) = first_env(env, env_names) {
+            return Some(v);
+        }
+        prof.map(|v| Val::new(v.clone(), psrc(&pname)))
+    };
+
     let (region_env, endpoint_env): (&[&'static str], &[&'static str]) = match p {
         Provider::Ens | Provider::Ecs => (
             &[
@@ -720,28 +776,221 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
         }
     };
 
-    // Keys: explicit profile, then env, then implicit profile, then files.
-    let profile_keys = e.access_key_id.as_ref().map(|id| {
-        (
-            id.clone(),
-            e.secret_access_key.clone(),
-            e.session_token.clone(),
-        )
-    });
-    let key_from_profile = || -> Result<Option<KeyPair>> {
-        match &profile_keys {
-            Some((id, Some(secret), token)) => Ok(Some(KeyPair {
-                access_key_id: id.clone(),
-                secret: Secret::new(secret.clone()),
-                session_token: token.clone().map(Secret::new),
-                source: psrc(&pname),
-            })),
-            Some((_, None, _)) => Err(Error::config(format!(
-                "profile '{pname}' has access_key_id but no secret_access_key"
-            ))),
-            None => Ok(None),
+    // The identity: one source supplies it whole, the first of the
+    // explicit profile, the environment, the implicit profile, then the
+    // cloud's own chain. A profile named on the command line (an imgctl
+    // profile's aws_profile/aliyun_profile, or a cloud profile given as
+    // --profile) drops the environment's keys, as `aws --profile` does:
+    // keys of one account must not sign for another's profile.
+    let named_cloud_profile: Option<String> = if explicit && entry.is_none() {
+        Some(pname.clone())
+    } else if explicit {
+        match p {
+            Provider::Ec2 => e.aws_profile.clone(),
+            Provider::Ens | Provider::Ecs => e.aliyun_profile.clone(),
+            Provider::Ims => None,
         }
+    } else {
+        None
     };
+    let wanted = match (p, &auth_mode) {
+        (Provider::Ims, Some(m)) => Some(m.value),
+        (Provider::Ims, None) => None,
+        _ => Some(AuthMode::Aksk),
+    };
+    let fits = |id: &Identity| match wanted {
+        Some(AuthMode::Aksk) => id.keys.is_some(),
+        Some(AuthMode::Token) => id.password.is_some(),
+        None => id.keys.is_some() || id.password.is_some(),
+    };
+    let from_profile = || profile_identity(&e, p, psrc(&pname), &pname);
+    let mut identity = Identity::default();
+    if explicit {
+        identity = from_profile()?;
+    }
+    if !fits(&identity) && named_cloud_profile.is_none() {
+        identity = env_identity(env, p)?;
+    }
+    if !fits(&identity) && !explicit {
+        identity = from_profile()?;
+    }
+    if !fits(&identity) {
+        identity = Identity::default();
+    }
+
+    // The cloud's own files and chain, last, and each file only when the
+    // chain reaches it.
+    let mut used_cloud_profile = false;
+    let mut dynamic = None;
+    match p {
+        Provider::Ec2 => {
+            let name = named_cloud_profile
+                .clone()
+                .or_else(|| env.get("AWS_DEFAULT_PROFILE"))
+                .or_else(|| env.get("AWS_PROFILE"))
+                .or_else(|| e.aws_profile.clone())
+                .unwrap_or_else(|| "default".into());
+            let need_conf = identity.keys.is_none()
+                || region.is_none()
+                || (endpoint_url.is_none() && !ignore_aws_endpoints);
+            if need_conf || named_cloud_profile.is_some() {
+                let conf = aws_config_file(env, &name)?;
+                used_cloud_profile |= conf.found;
+                if region.is_none() {
+                    region = conf.region.clone();
+                }
+                if endpoint_url.is_none() && !ignore_aws_endpoints {
+                    endpoint_url = conf.endpoint_url.clone();
+                }
+                if identity.keys.is_none() {
+                    let chain = aws_chain(env, &name, conf, region.as_ref(), ignore_aws_endpoints)?;
+                    used_cloud_profile |= chain.found;
+                    identity.keys = chain.keys;
+                    dynamic = chain.dynamic;
+                }
+            }
+        }
+        Provider::Ens | Provider::Ecs => {
+            if identity.keys.is_none() || region.is_none() {
+                let name = named_cloud_profile.clone().or_else(|| {
+                    first_env(
+                        env,
+                        &[
+                            "ALIBABA_CLOUD_PROFILE",
+                            "ALIBABACLOUD_PROFILE",
+                            "ALICLOUD_PROFILE",
+                        ],
+                    )
+                    .map(|v| v.value)
+                    .or_else(|| e.aliyun_profile.clone())
+                });
+                let ali = aliyun_file(env, name.as_deref(), identity.keys.is_none())?;
+                used_cloud_profile = ali.found;
+                if identity.keys.is_none() {
+                    identity.keys = ali.keys;
+                }
+                if region.is_none() {
+                    region = ali.region;
+                }
+            }
+        }
+        Provider::Ims => {
+            let need_identity = !fits(&identity);
+            let need_project = project_id.is_none()
+                && identity
+                    .keys
+                    .as_ref()
+                    .is_some_and(|k| matches!(k.source, Source::CloudFile { .. }));
+            if need_identity || need_project {
+                let hw = huawei_file(env)?;
+                used_cloud_profile = hw.found;
+                // The project id belongs with the keys it was written with.
+                if need_identity && hw.keys.is_some() && wanted != Some(AuthMode::Token) {
+                    identity.keys = hw.keys;
+                    if project_id.is_none() {
+                        project_id = hw.project_id;
+                    }
+                }
+            }
+        }
+    }
+    let Identity { keys, password } = identity;
+    // Checked once here, whatever the source, so no backend ever puts
+    // other text into a host name.
+    if let Some(r) = &region {
+        crate::ops::validate_region(&r.value).map_err(|e| from_source(e, &r.source))?;
+    }
+    if explicit && entry.is_none() && !used_cloud_profile {
+        return Err(Error::config(format!(
+            "profile '{}' is neither in {} nor in {}'s own configuration files",
+            pname,
+            cfg_path.display(),
+            p.as_str()
+        )));
+    }
+
+    Ok(Settings {
+        provider,
+        profile: profile_name,
+        region,
+        endpoint_url,
+        iam_endpoint_url,
+        keys,
+        dynamic,
+        password,
+        project_id,
+        auth_mode,
+        signature_version,
+        connect_timeout,
+        read_timeout,
+        max_attempts,
+    })
+}
+
+/// What one source says about who signs: keys, and for Huawei a
+/// password identity. Never combined across sources.
+#[derive(Default)]
+struct Identity {
+    keys: Option<KeyPair>,
+    password: Option<Password>,
+}
+
+fn profile_identity(e: &ProfileEntry, p: Provider, src: Source, pname: &str) -> Result<Identity> {
+    let keys = match (&e.access_key_id, &e.secret_access_key) {
+        (Some(id), Some(secret)) => Some(KeyPair {
+            access_key_id: id.clone(),
+            secret: Secret::new(secret.clone()),
+            session_token: e.session_token.clone().map(Secret::new),
+            source: src.clone(),
+        }),
+        (Some(_), None) => {
+            return Err(Error::config(format!(
+                "profile '{pname}' has access_key_id but no secret_access_key"
+            )));
+        }
+        _ => None,
+    };
+    let password = if p == Provider::Ims {
+        password_trio(
+            e.user_name.clone(),
+            e.password.clone(),
+            e.domain_name.clone(),
+            [src.clone(), src.clone(), src],
+            "user_name, password and domain_name in the profile",
+        )?
+    } else {
+        None
+    };
+    Ok(Identity { keys, password })
+}
+
+fn password_trio(
+    user: Option<String>,
+    password: Option<String>,
+    domain: Option<String>,
+    sources: [Source; 3],
+    names: &str,
+) -> Result<Option<Password>> {
+    match (user, password, domain) {
+        (Some(u), Some(pw), Some(d)) => {
+            let [source, password_source, domain_source] = sources;
+            Ok(Some(Password {
+                user_name: u,
+                password: Secret::new(pw),
+                domain_name: d,
+                source,
+                password_source,
+                domain_source,
+            }))
+        }
+        (None, None, None) => Ok(None),
+        _ => Err(Error::config(format!(
+            "Huawei token mode needs all three of {names}: one identity comes from one place"
+        ))),
+    }
+}
+
+fn env_identity(env: &dyn Env, p: Provider) -> Result<Identity> {
     let (id_env, secret_env, token_env): (&[&'static str], &[&'static str], &[&'static str]) =
         match p {
             Provider::Ens | Provider::Ecs => (
@@ -764,7 +1013,7 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
             Provider::Ec2 => (
                 &["AWS_ACCESS_KEY_ID"],
                 &["AWS_SECRET_ACCESS_KEY"],
-                &["AWS_SESSION_TOKEN"],
+                &["AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"],
             ),
             Provider::Ims => (
                 &["HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY"],
@@ -772,182 +1021,49 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
                 &["HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN"],
             ),
         };
-    let key_from_env = || -> Result<Option<KeyPair>> {
-        let Some(id) = first_env(env, id_env) else {
-            return Ok(None);
-        };
-        let secret = first_env(env, secret_env).ok_or_else(|| {
-            Error::config(format!(
-                "{} is set but {} is not",
-                match id.source {
-                    Source::Env(n) => n,
-                    _ => "the access key id",
-                },
-                secret_env[0]
-            ))
-        })?;
-        Ok(Some(KeyPair {
-            access_key_id: id.value,
-            secret: Secret::new(secret.value),
-            session_token: first_env(env, token_env).map(|t| Secret::new(t.value)),
-            source: id.source,
-        }))
-    };
-    let mut keys = None;
-    if explicit {
-        keys = key_from_profile()?;
-    }
-    if keys.is_none() {
-        keys = key_from_env()?;
-    }
-    if keys.is_none() && !explicit {
-        keys = key_from_profile()?;
-    }
-
-    // Huawei password identity (token mode).
-    let mut password = None;
-    if p == Provider::Ims {
-        let user = pick(None, "user-name", &["HW_USER_NAME"], e.user_name.as_ref());
-        let pw = pick(None, "password", &["HW_PASSWORD"], e.password.as_ref());
-        let dom = pick(
-            None,
-            "domain-name",
-            &["HW_DOMAIN_NAME"],
-            e.domain_name.as_ref(),
-        );
-        match (user, pw, dom) {
-            (Some(u), Some(pw), Some(d)) => {
-                password = Some(Password {
-                    user_name: u.value,
-                    password: Secret::new(pw.value),
-                    domain_name: d.value,
-                    source: u.source,
-                })
-            }
-            (None, None, None) => {}
-            _ => {
-                return Err(Error::config(
-                    "Huawei token mode needs all three of HW_USER_NAME, HW_PASSWORD and HW_DOMAIN_NAME \
-                     (or user_name, password, domain_name in the profile)",
-                ));
-            }
+    let keys = match first_env(env, id_env) {
+        None => None,
+        Some(id) => {
+            let secret = first_env(env, secret_env).ok_or_else(|| {
+                Error::config(format!(
+                    "{} is set but {} is not",
+                    match id.source {
+                        Source::Env(n) => n,
+                        _ => "the access key id",
+                    },
+                    secret_env[0]
+                ))
+            })?;
+            Some(KeyPair {
+                access_key_id: id.value,
+                secret: Secret::new(secret.value),
+                session_token: first_env(env, token_env).map(|t| Secret::new(t.value)),
+                source: id.source,
+            })
         }
-    }
-
-    // The cloud's own files, last.
-    let cloud_profile_hint = if explicit && entry.is_none() {
-        profile_name.as_ref().map(|v| v.value.clone())
+    };
+    let password = if p == Provider::Ims {
+        password_trio(
+            env.get("HW_USER_NAME"),
+            env.get("HW_PASSWORD"),
+            env.get("HW_DOMAIN_NAME"),
+            [
+                Source::Env("HW_USER_NAME"),
+                Source::Env("HW_PASSWORD"),
+                Source::Env("HW_DOMAIN_NAME"),
+            ],
+            "HW_USER_NAME, HW_PASSWORD and HW_DOMAIN_NAME",
+        )?
     } else {
         None
     };
-    let mut used_cloud_profile = false;
-    match p {
-        Provider::Ec2 => {
-            let need = keys.is_none()
-                || region.is_none()
-                || (endpoint_url.is_none() && !ignore_aws_endpoints);
-            if need {
-                let name = cloud_profile_hint
-                    .clone()
-                    .or_else(|| e.aws_profile.clone())
-                    .or_else(|| env.get("AWS_DEFAULT_PROFILE"))
-                    .or_else(|| env.get("AWS_PROFILE"))
-                    .unwrap_or_else(|| "default".into());
-                let aws = aws_files(env, &name)?;
-                used_cloud_profile = aws.found;
-                if keys.is_none() {
-                    keys = aws.keys;
-                }
-                if region.is_none() {
-                    region = aws.region;
-                }
-                if endpoint_url.is_none() && !ignore_aws_endpoints {
-                    endpoint_url = aws.endpoint_url;
-                }
-            }
-        }
-        Provider::Ens | Provider::Ecs => {
-            if keys.is_none() || region.is_none() {
-                let name = cloud_profile_hint
-                    .clone()
-                    .or_else(|| e.aliyun_profile.clone())
-                    .or_else(|| {
-                        first_env(
-                            env,
-                            &[
-                                "ALIBABA_CLOUD_PROFILE",
-                                "ALIBABACLOUD_PROFILE",
-                                "ALICLOUD_PROFILE",
-                            ],
-                        )
-                        .map(|v| v.value)
-                    });
-                let ali = aliyun_file(env, name.as_deref(), cloud_profile_hint.is_some())?;
-                used_cloud_profile = ali.found;
-                if keys.is_none() {
-                    keys = ali.keys;
-                }
-                if region.is_none() {
-                    region = ali.region;
-                }
-            }
-        }
-        Provider::Ims => {
-            if keys.is_none() || project_id.is_none() {
-                let hw = huawei_file(env)?;
-                used_cloud_profile = hw.found;
-                // The project id belongs with the keys it was written with.
-                if keys.is_none() && hw.keys.is_some() {
-                    keys = hw.keys;
-                    if project_id.is_none() {
-                        project_id = hw.project_id;
-                    }
-                } else if project_id.is_none()
-                    && keys
-                        .as_ref()
-                        .is_some_and(|k| matches!(k.source, Source::CloudFile { .. }))
-                {
-                    project_id = hw.project_id;
-                }
-            }
-        }
-    }
-    // Checked once here, whatever the source, so no backend ever puts
-    // other text into a host name.
-    if let Some(r) = &region {
-        crate::ops::validate_region(&r.value).map_err(|e| from_source(e, &r.source))?;
-    }
-    if cloud_profile_hint.is_some() && !used_cloud_profile {
-        return Err(Error::config(format!(
-            "profile '{}' is neither in {} nor in {}'s own configuration files",
-            pname,
-            cfg_path.display(),
-            p.as_str()
-        )));
-    }
-
-    Ok(Settings {
-        provider,
-        profile: profile_name,
-        region,
-        endpoint_url,
-        iam_endpoint_url,
-        keys,
-        password,
-        project_id,
-        auth_mode,
-        signature_version,
-        connect_timeout,
-        read_timeout,
-        max_attempts,
-    })
+    Ok(Identity { keys, password })
 }
 
 struct CloudFound {
     found: bool,
     keys: Option<KeyPair>,
     region: Option<Val<String>>,
-    endpoint_url: Option<Val<String>>,
     project_id: Option<Val<String>>,
 }
 
@@ -960,85 +1076,592 @@ fn ini_load(path: &Path) -> Result<Option<ini::Ini>> {
     }
 }
 
-/// ~/.aws/credentials and ~/.aws/config, as the AWS CLI reads them.
-fn aws_files(env: &dyn Env, profile: &str) -> Result<CloudFound> {
-    let cred_path = home_file(env, "AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
-    let conf_path = home_file(env, "AWS_CONFIG_FILE", ".aws/config");
-    let mut out = CloudFound {
-        found: false,
-        keys: None,
-        region: None,
-        endpoint_url: None,
-        project_id: None,
-    };
-    let conf_section = if profile == "default" {
+/// One profile of ~/.aws/config: its section, and what imgctl takes
+/// from it directly.
+struct AwsConf {
+    found: bool,
+    path: Option<PathBuf>,
+    section: String,
+    props: BTreeMap<String, String>,
+    region: Option<Val<String>>,
+    endpoint_url: Option<Val<String>>,
+    sts_endpoint_url: Option<Val<String>>,
+    /// All profiles of the file, for source_profile chains.
+    ini: Option<ini::Ini>,
+}
+
+fn aws_section_name(profile: &str) -> String {
+    if profile == "default" {
         "default".to_string()
     } else {
         format!("profile {profile}")
-    };
-    let take_keys =
-        |sec: &ini::Properties, path: &Path, section: &str| -> Result<Option<KeyPair>> {
-            let Some(id) = sec.get("aws_access_key_id") else {
-                return Ok(None);
-            };
-            let secret = sec.get("aws_secret_access_key").ok_or_else(|| {
-                Error::config(format!(
-                    "{} [{section}] has aws_access_key_id but no aws_secret_access_key",
-                    path.display()
-                ))
-            })?;
-            Ok(Some(KeyPair {
-                access_key_id: id.trim().to_string(),
-                secret: Secret::new(secret.trim()),
-                session_token: sec.get("aws_session_token").map(|t| Secret::new(t.trim())),
-                source: Source::CloudFile {
-                    path: path.to_path_buf(),
-                    section: section.to_string(),
-                },
-            }))
-        };
-    if let Some(cred_path) = &cred_path
-        && let Some(ini) = ini_load(cred_path)?
-        && let Some(sec) = ini.section(Some(profile))
-    {
-        out.found = true;
-        out.keys = take_keys(sec, cred_path, profile)?;
     }
-    if let Some(conf_path) = &conf_path
-        && let Some(ini) = ini_load(conf_path)?
-        && let Some(sec) = ini.section(Some(conf_section.as_str()))
-    {
+}
+
+fn props_of(ini: Option<&ini::Ini>, section: &str) -> Option<BTreeMap<String, String>> {
+    ini?.section(Some(section)).map(|sec| {
+        sec.iter()
+            .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+            .collect()
+    })
+}
+
+/// ~/.aws/config, read when the chain needs a region, an endpoint or
+/// credentials: never for a run whose environment answered everything.
+fn aws_config_file(env: &dyn Env, profile: &str) -> Result<AwsConf> {
+    let path = home_file(env, "AWS_CONFIG_FILE", ".aws/config");
+    let section = aws_section_name(profile);
+    let mut out = AwsConf {
+        found: false,
+        path: path.clone(),
+        section: section.clone(),
+        props: BTreeMap::new(),
+        region: None,
+        endpoint_url: None,
+        sts_endpoint_url: None,
+        ini: None,
+    };
+    let Some(path) = path else {
+        return Ok(out);
+    };
+    let Some(text) = read_optional(&path)? else {
+        return Ok(out);
+    };
+    let ini = ini::Ini::load_from_str(&text).map_err(|e| ini_error(&path, &text, &e))?;
+    if let Some(props) = props_of(Some(&ini), &section) {
         out.found = true;
-        if out.keys.is_none() {
-            out.keys = take_keys(sec, conf_path, &conf_section)?;
-        }
         let src = || Source::CloudFile {
-            path: conf_path.clone(),
-            section: conf_section.clone(),
+            path: path.clone(),
+            section: section.clone(),
         };
-        out.region = sec
-            .get("region")
-            .map(|r| Val::new(r.trim().to_string(), src()));
-        out.endpoint_url = sec
+        out.region = props.get("region").map(|r| Val::new(r.clone(), src()));
+        out.endpoint_url = props
             .get("endpoint_url")
-            .map(|r| Val::new(r.trim().to_string(), src()));
+            .map(|r| Val::new(r.clone(), src()));
+        out.sts_endpoint_url = out.endpoint_url.clone();
         // `services = NAME` points at a [services NAME] section whose
-        // nested `ec2 =` block may set endpoint_url for EC2 alone.
-        if let Some(svc) = sec.get("services") {
-            let sname = format!("services {}", svc.trim());
-            let text = read_optional(conf_path)?.unwrap_or_default();
+        // nested `ec2 =` / `sts =` blocks set endpoint_url per service.
+        if let Some(svc) = props.get("services") {
+            let sname = format!("services {svc}");
+            let ssrc = || Source::CloudFile {
+                path: path.clone(),
+                section: sname.clone(),
+            };
             if let Some(url) = nested_service_value(&text, &sname, "ec2", "endpoint_url") {
-                out.endpoint_url = Some(Val::new(
-                    url,
-                    Source::CloudFile {
-                        path: conf_path.clone(),
-                        section: sname,
-                    },
-                ));
+                out.endpoint_url = Some(Val::new(url, ssrc()));
+            }
+            if let Some(url) = nested_service_value(&text, &sname, "sts", "endpoint_url") {
+                out.sts_endpoint_url = Some(Val::new(url, ssrc()));
             }
         }
+        out.props = props;
     }
+    out.ini = Some(ini);
     Ok(out)
+}
+
+/// Temporary credentials that are fetched, not read: what the chain found
+/// and everything needed to fetch them, with no I/O done yet. The cloud's
+/// credential module fetches and refreshes them.
+#[derive(Debug, Clone)]
+pub enum Dynamic {
+    AwsWebIdentity(AwsWebIdentity),
+    AwsAssumeRole(Box<AwsAssumeRole>),
+    AwsProcess(AwsProcess),
+    AwsContainer(AwsContainer),
+    AwsImds(AwsImds),
+}
+
+/// Where a fetched key comes from.
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    Static(KeyPair),
+    Dynamic(Dynamic),
+}
+
+/// The STS that AWS roles are assumed with: never the EC2 --endpoint-url.
+#[derive(Debug, Clone)]
+pub struct AwsSts {
+    pub url: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AwsWebIdentity {
+    pub role_arn: String,
+    pub token_file: PathBuf,
+    pub session_name: Option<String>,
+    pub sts: AwsSts,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct AwsAssumeRole {
+    pub role_arn: String,
+    pub session_name: Option<String>,
+    pub external_id: Option<String>,
+    pub duration_seconds: Option<u32>,
+    pub mfa_serial: Option<String>,
+    pub base: KeySource,
+    pub sts: AwsSts,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct AwsProcess {
+    pub command: String,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct AwsContainer {
+    pub url: String,
+    pub token: Option<Secret>,
+    pub token_file: Option<PathBuf>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct AwsImds {
+    /// Base URL, ending in `/`.
+    pub endpoint: String,
+    pub v1_disabled: bool,
+}
+
+impl Dynamic {
+    /// What `config show` prints: the kind and the role, never a secret.
+    pub fn describe(&self) -> String {
+        match self {
+            Dynamic::AwsWebIdentity(w) => format!(
+                "web identity: role {} (token file {}, {})",
+                w.role_arn,
+                w.token_file.display(),
+                w.source
+            ),
+            Dynamic::AwsAssumeRole(a) => format!(
+                "assume role: role {} ({}) from {}",
+                a.role_arn,
+                a.source,
+                match &a.base {
+                    KeySource::Static(k) => format!("keys of {}", k.source),
+                    KeySource::Dynamic(d) => d.describe(),
+                }
+            ),
+            Dynamic::AwsProcess(p) => format!(
+                "process: {} ({})",
+                p.command.split_whitespace().next().unwrap_or_default(),
+                p.source
+            ),
+            Dynamic::AwsContainer(c) => format!(
+                "container: {} ({})",
+                crate::transport::url_host(&c.url),
+                c.source
+            ),
+            Dynamic::AwsImds(i) => format!("instance metadata: {}", i.endpoint),
+        }
+    }
+}
+
+struct AwsChainFound {
+    found: bool,
+    keys: Option<KeyPair>,
+    dynamic: Option<Dynamic>,
+}
+
+const AWS_CONTAINER_HOSTS: &[&str] = &[
+    "169.254.170.2",
+    "169.254.170.23",
+    "[fd00:ec2::23]",
+    "localhost",
+];
+
+fn env_true(env: &dyn Env, name: &str) -> bool {
+    env.get(name)
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+/// The rest of botocore's chain, in botocore's order, after the
+/// environment's keys: assumed role, web identity, (SSO: not yet),
+/// ~/.aws/credentials, credential_process, ~/.aws/config keys, container,
+/// instance metadata. Each file is read only when reached.
+fn aws_chain(
+    env: &dyn Env,
+    profile: &str,
+    conf: AwsConf,
+    region: Option<&Val<String>>,
+    ignore_endpoints: bool,
+) -> Result<AwsChainFound> {
+    let sts = aws_sts(env, &conf, region, ignore_endpoints);
+    let mut out = AwsChainFound {
+        found: false,
+        keys: None,
+        dynamic: None,
+    };
+    let cred_path = home_file(env, "AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
+    let mut creds_ini: Option<Option<ini::Ini>> = None;
+    let load_creds = |creds_ini: &mut Option<Option<ini::Ini>>| -> Result<()> {
+        if creds_ini.is_none() {
+            *creds_ini = Some(match &cred_path {
+                Some(p) => ini_load(p)?,
+                None => None,
+            });
+        }
+        Ok(())
+    };
+
+    // Assumed role and web identity from the profile (role_arn).
+    if conf.props.contains_key("role_arn") {
+        load_creds(&mut creds_ini)?;
+        let ctx = AwsFiles {
+            env,
+            conf: &conf,
+            creds: creds_ini.as_ref().and_then(Option::as_ref),
+            cred_path: cred_path.as_deref(),
+            sts: &sts,
+        };
+        out.found = true;
+        out.dynamic = Some(ctx.role(profile, &mut Vec::new())?);
+        return Ok(out);
+    }
+    // Web identity from the environment.
+    if let (Some(file), Some(role)) = (
+        env.get("AWS_WEB_IDENTITY_TOKEN_FILE"),
+        env.get("AWS_ROLE_ARN"),
+    ) {
+        out.dynamic = Some(Dynamic::AwsWebIdentity(AwsWebIdentity {
+            role_arn: role,
+            token_file: PathBuf::from(file),
+            session_name: env.get("AWS_ROLE_SESSION_NAME"),
+            sts,
+            source: Source::Env("AWS_WEB_IDENTITY_TOKEN_FILE"),
+        }));
+        return Ok(out);
+    }
+    if env.get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() {
+        return Err(Error::config(
+            "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not",
+        ));
+    }
+    // ~/.aws/credentials.
+    load_creds(&mut creds_ini)?;
+    let creds = creds_ini.as_ref().and_then(Option::as_ref);
+    if let (Some(ini), Some(path)) = (creds, cred_path.as_deref())
+        && let Some(props) = props_of(Some(ini), profile)
+    {
+        out.found = true;
+        if let Some(k) = keys_of(&props, path, profile)? {
+            out.keys = Some(k);
+            return Ok(out);
+        }
+        if let Some(cmd) = props.get("credential_process") {
+            out.dynamic = Some(process(cmd, path, profile));
+            return Ok(out);
+        }
+    }
+    // credential_process, then keys, in ~/.aws/config.
+    if let Some(path) = conf.path.as_deref() {
+        if let Some(cmd) = conf.props.get("credential_process") {
+            out.dynamic = Some(process(cmd, path, &conf.section));
+            return Ok(out);
+        }
+        if let Some(k) = keys_of(&conf.props, path, &conf.section)? {
+            out.keys = Some(k);
+            return Ok(out);
+        }
+    }
+    if conf.props.contains_key("sso_session") || conf.props.contains_key("sso_start_url") {
+        return Err(Error::config(format!(
+            "profile '{profile}' uses AWS IAM Identity Center (SSO), which imgctl does not \
+             read yet: export the keys with `aws configure export-credentials --profile \
+             {profile} --format env`"
+        )));
+    }
+    out.dynamic = aws_container(env)?.or_else(|| aws_imds(env, &conf));
+    Ok(out)
+}
+
+fn process(cmd: &str, path: &Path, section: &str) -> Dynamic {
+    Dynamic::AwsProcess(AwsProcess {
+        command: cmd.to_string(),
+        source: Source::CloudFile {
+            path: path.to_path_buf(),
+            section: section.to_string(),
+        },
+    })
+}
+
+fn keys_of(
+    props: &BTreeMap<String, String>,
+    path: &Path,
+    section: &str,
+) -> Result<Option<KeyPair>> {
+    let Some(id) = props.get("aws_access_key_id") else {
+        return Ok(None);
+    };
+    let secret = props.get("aws_secret_access_key").ok_or_else(|| {
+        Error::config(format!(
+            "{} [{section}] has aws_access_key_id but no aws_secret_access_key",
+            path.display()
+        ))
+    })?;
+    Ok(Some(KeyPair {
+        access_key_id: id.clone(),
+        secret: Secret::new(secret.clone()),
+        session_token: props
+            .get("aws_session_token")
+            .or_else(|| props.get("aws_security_token"))
+            .map(|t| Secret::new(t.clone())),
+        source: Source::CloudFile {
+            path: path.to_path_buf(),
+            section: section.to_string(),
+        },
+    }))
+}
+
+/// The container endpoint, when the environment names one.
+fn aws_container(env: &dyn Env) -> Result<Option<Dynamic>> {
+    let (url, source) = if let Some(rel) = env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
+        (
+            format!("http://169.254.170.2{rel}"),
+            Source::Env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"),
+        )
+    } else if let Some(full) = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI") {
+        let host = crate::transport::url_host(&full);
+        let allowed = full.starts_with("https://")
+            || crate::transport::is_loopback_url(&full)
+            || (full.starts_with("http://") && AWS_CONTAINER_HOSTS.contains(&host.as_str()));
+        if !allowed {
+            return Err(Error::config(format!(
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, a loopback address or one \
+                 of the container hosts ({}), not {host}",
+                AWS_CONTAINER_HOSTS.join(", ")
+            )));
+        }
+        (full, Source::Env("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+    } else {
+        return Ok(None);
+    };
+    crate::transport::refuse_userinfo(&url)?;
+    Ok(Some(Dynamic::AwsContainer(AwsContainer {
+        url,
+        token: env
+            .get("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+            .map(Secret::new),
+        token_file: env
+            .get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
+            .map(PathBuf::from),
+        source,
+    })))
+}
+
+fn aws_imds(env: &dyn Env, conf: &AwsConf) -> Option<Dynamic> {
+    if env_true(env, "AWS_EC2_METADATA_DISABLED") {
+        return None;
+    }
+    let mut endpoint = env
+        .get("AWS_EC2_METADATA_SERVICE_ENDPOINT")
+        .or_else(|| conf.props.get("ec2_metadata_service_endpoint").cloned())
+        .unwrap_or_else(|| {
+            let v6 = env
+                .get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")
+                .or_else(|| {
+                    conf.props
+                        .get("ec2_metadata_service_endpoint_mode")
+                        .cloned()
+                })
+                .is_some_and(|m| m.eq_ignore_ascii_case("ipv6"));
+            if v6 {
+                "http://[fd00:ec2::254]/"
+            } else {
+                "http://169.254.169.254/"
+            }
+            .to_string()
+        });
+    if !endpoint.ends_with('/') {
+        endpoint.push('/');
+    }
+    let v1_disabled = env_true(env, "AWS_EC2_METADATA_V1_DISABLED")
+        || conf
+            .props
+            .get("ec2_metadata_v1_disabled")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    Some(Dynamic::AwsImds(AwsImds {
+        endpoint,
+        v1_disabled,
+    }))
+}
+
+/// Where STS is: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's
+/// `[services]` sts block, its endpoint_url, else the regional STS.
+fn aws_sts(env: &dyn Env, conf: &AwsConf, region: Option<&Val<String>>, ignore: bool) -> AwsSts {
+    let region = region.map(|r| r.value.clone());
+    let configured = if ignore {
+        None
+    } else {
+        env.get("AWS_ENDPOINT_URL_STS")
+            .or_else(|| env.get("AWS_ENDPOINT_URL"))
+            .or_else(|| conf.sts_endpoint_url.as_ref().map(|v| v.value.clone()))
+    };
+    let url = configured.unwrap_or_else(|| match &region {
+        Some(r) if r.starts_with("cn-") => format!("https://sts.{r}.amazonaws.com.cn"),
+        Some(r) => format!("https://sts.{r}.amazonaws.com"),
+        None => "https://sts.amazonaws.com".to_string(),
+    });
+    AwsSts {
+        url,
+        region: region.unwrap_or_else(|| "us-east-1".into()),
+    }
+}
+
+/// The two AWS files, for following source_profile chains.
+struct AwsFiles<'a> {
+    env: &'a dyn Env,
+    conf: &'a AwsConf,
+    creds: Option<&'a ini::Ini>,
+    cred_path: Option<&'a Path>,
+    sts: &'a AwsSts,
+}
+
+impl AwsFiles<'_> {
+    /// The profile's properties, ~/.aws/credentials winning over config.
+    fn props(&self, profile: &str) -> (BTreeMap<String, String>, Source) {
+        let section = aws_section_name(profile);
+        let mut props = props_of(self.conf.ini.as_ref(), &section).unwrap_or_default();
+        let mut source = Source::CloudFile {
+            path: self.conf.path.clone().unwrap_or_default(),
+            section,
+        };
+        if let Some(c) = props_of(self.creds, profile) {
+            if c.contains_key("aws_access_key_id") {
+                source = Source::CloudFile {
+                    path: self.cred_path.map(Path::to_path_buf).unwrap_or_default(),
+                    section: profile.to_string(),
+                };
+            }
+            props.extend(c);
+        }
+        (props, source)
+    }
+
+    /// A profile with role_arn: web identity, or AssumeRole from a source
+    /// profile (itself maybe a role: chains) or a credential_source.
+    fn role(&self, profile: &str, seen: &mut Vec<String>) -> Result<Dynamic> {
+        if seen.iter().any(|s| s == profile) {
+            return Err(Error::config(format!(
+                "the AWS profiles form a loop of source_profile: {} -> {profile}",
+                seen.join(" -> ")
+            )));
+        }
+        seen.push(profile.to_string());
+        let (props, _) = self.props(profile);
+        let Some(role_arn) = props.get("role_arn").cloned() else {
+            return Err(Error::config(format!(
+                "AWS profile '{profile}' has no role_arn"
+            )));
+        };
+        let src = Source::CloudFile {
+            path: self.conf.path.clone().unwrap_or_default(),
+            section: aws_section_name(profile),
+        };
+        if let Some(file) = props.get("web_identity_token_file") {
+            return Ok(Dynamic::AwsWebIdentity(AwsWebIdentity {
+                role_arn,
+                token_file: PathBuf::from(file),
+                session_name: props.get("role_session_name").cloned(),
+                sts: self.sts.clone(),
+                source: src,
+            }));
+        }
+        let base = match (props.get("source_profile"), props.get("credential_source")) {
+            (Some(_), Some(_)) => {
+                return Err(Error::config(format!(
+                    "AWS profile '{profile}' has both source_profile and credential_source"
+                )));
+            }
+            (Some(sp), None) => {
+                let (sprops, ssrc) = self.props(sp);
+                if sp != profile && sprops.contains_key("role_arn") {
+                    KeySource::Dynamic(self.role(sp, seen)?)
+                } else if let Some(k) = keys_of_src(&sprops, &ssrc)? {
+                    KeySource::Static(k)
+                } else if let Some(cmd) = sprops.get("credential_process") {
+                    KeySource::Dynamic(Dynamic::AwsProcess(AwsProcess {
+                        command: cmd.clone(),
+                        source: ssrc,
+                    }))
+                } else {
+                    return Err(Error::config(format!(
+                        "AWS profile '{profile}': source_profile '{sp}' has no credentials"
+                    )));
+                }
+            }
+            (None, Some(cs)) => match cs.as_str() {
+                "Environment" => match env_identity(self.env, Provider::Ec2)?.keys {
+                    Some(k) => KeySource::Static(k),
+                    None => {
+                        return Err(Error::config(format!(
+                            "AWS profile '{profile}': credential_source Environment, but \
+                             AWS_ACCESS_KEY_ID is not set"
+                        )));
+                    }
+                },
+                "Ec2InstanceMetadata" => match aws_imds(self.env, self.conf) {
+                    Some(d) => KeySource::Dynamic(d),
+                    None => {
+                        return Err(Error::config(
+                            "credential_source Ec2InstanceMetadata, but AWS_EC2_METADATA_DISABLED is true",
+                        ));
+                    }
+                },
+                "EcsContainer" => match aws_container(self.env)? {
+                    Some(d) => KeySource::Dynamic(d),
+                    None => {
+                        return Err(Error::config(
+                            "credential_source EcsContainer, but neither \
+                             AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor _FULL_URI is set",
+                        ));
+                    }
+                },
+                other => {
+                    return Err(Error::config(format!(
+                        "AWS profile '{profile}': unknown credential_source '{other}' \
+                         (Environment, Ec2InstanceMetadata or EcsContainer)"
+                    )));
+                }
+            },
+            (None, None) => {
+                return Err(Error::config(format!(
+                    "AWS profile '{profile}' has role_arn but neither source_profile, \
+                     credential_source nor web_identity_token_file"
+                )));
+            }
+        };
+        let duration_seconds = match props.get("duration_seconds") {
+            None => None,
+            Some(d) => Some(d.parse::<u32>().ok().filter(|d| *d >= 900).ok_or_else(|| {
+                Error::config(format!(
+                    "AWS profile '{profile}': duration_seconds must be a number of at least 900"
+                ))
+            })?),
+        };
+        Ok(Dynamic::AwsAssumeRole(Box::new(AwsAssumeRole {
+            role_arn,
+            session_name: props.get("role_session_name").cloned(),
+            external_id: props.get("external_id").cloned(),
+            duration_seconds,
+            mfa_serial: props.get("mfa_serial").cloned(),
+            base,
+            sts: self.sts.clone(),
+            source: src,
+        })))
+    }
+}
+
+fn keys_of_src(props: &BTreeMap<String, String>, src: &Source) -> Result<Option<KeyPair>> {
+    match src {
+        Source::CloudFile { path, section } => keys_of(props, path, section),
+        _ => Ok(None),
+    }
 }
 
 /// Reads `key` from the indented block under `service =` in `[section]`:
@@ -1092,12 +1715,13 @@ struct AliyunProfile {
 }
 
 /// ~/.aliyun/config.json, the aliyun CLI's file (modes AK and StsToken).
-fn aliyun_file(env: &dyn Env, profile: Option<&str>, must_exist: bool) -> Result<CloudFound> {
+/// With `need_keys` false only the region is taken, and a mode imgctl
+/// does not read is no error: the keys came from elsewhere.
+fn aliyun_file(env: &dyn Env, profile: Option<&str>, need_keys: bool) -> Result<CloudFound> {
     let mut out = CloudFound {
         found: false,
         keys: None,
         region: None,
-        endpoint_url: None,
         project_id: None,
     };
     let Some(path) = home_file(env, "ALIBABA_CLOUD_CONFIG_FILE", ".aliyun/config.json") else {
@@ -1112,9 +1736,6 @@ fn aliyun_file(env: &dyn Env, profile: Option<&str>, must_exist: bool) -> Result
         .or(cfg.current.clone())
         .unwrap_or_else(|| "default".into());
     let Some(prof) = cfg.profiles.iter().find(|p| p.name == name) else {
-        if must_exist || profile.is_some() {
-            return Ok(out);
-        }
         return Ok(out);
     };
     out.found = true;
@@ -1122,6 +1743,12 @@ fn aliyun_file(env: &dyn Env, profile: Option<&str>, must_exist: bool) -> Result
         path: path.clone(),
         section: name.clone(),
     };
+    if !prof.region_id.is_empty() {
+        out.region = Some(Val::new(prof.region_id.clone(), src.clone()));
+    }
+    if !need_keys {
+        return Ok(out);
+    }
     let mode = prof.mode.to_ascii_lowercase();
     match mode.as_str() {
         "ak" | "" | "ststoken" => {
@@ -1137,7 +1764,7 @@ fn aliyun_file(env: &dyn Env, profile: Option<&str>, must_exist: bool) -> Result
                     secret: Secret::new(prof.access_key_secret.clone()),
                     session_token: (mode == "ststoken" && !prof.sts_token.is_empty())
                         .then(|| Secret::new(prof.sts_token.clone())),
-                    source: src.clone(),
+                    source: src,
                 });
             }
         }
@@ -1154,9 +1781,6 @@ fn aliyun_file(env: &dyn Env, profile: Option<&str>, must_exist: bool) -> Result
             )));
         }
     }
-    if !prof.region_id.is_empty() {
-        out.region = Some(Val::new(prof.region_id.clone(), src));
-    }
     Ok(out)
 }
 
@@ -1166,7 +1790,6 @@ fn huawei_file(env: &dyn Env) -> Result<CloudFound> {
         found: false,
         keys: None,
         region: None,
-        endpoint_url: None,
         project_id: None,
     };
     let Some(path) = home_file(

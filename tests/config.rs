@@ -305,3 +305,189 @@ fn half_a_key_pair_is_a_configuration_error() {
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("bogus_key"), "{}", stderr(&o));
 }
+
+// Regression tests for the resolution defects of issue 11.
+
+#[test]
+fn aws_profile_in_the_environment_beats_the_implicit_imgctl_profile() {
+    let home = tempfile::tempdir().unwrap();
+    write(
+        home.path(),
+        ".aws/credentials",
+        "[prod]\naws_access_key_id = AKIAPROD00001111\naws_secret_access_key = file-secret-XYZ\n\n[staging]\naws_access_key_id = AKIASTAGING02222\naws_secret_access_key = file-secret-XYZ\n",
+    );
+    write(
+        home.path(),
+        ".aliyun/config.json",
+        r#"{"current":"prod","profiles":[
+  {"name":"prod","mode":"AK","access_key_id":"LTAIPROD3333","access_key_secret":"file-secret-XYZ","region_id":"cn-hangzhou"},
+  {"name":"staging","mode":"AK","access_key_id":"LTAISTAGE4444","access_key_secret":"file-secret-XYZ","region_id":"cn-beijing"}]}"#,
+    );
+    write(
+        home.path(),
+        ".config/imgctl/config.toml",
+        "default_profile = \"aws\"\n\n[profiles.aws]\nprovider = \"ec2\"\nregion = \"us-east-1\"\naws_profile = \"prod\"\n\n[profiles.ali]\nprovider = \"ecs\"\naliyun_profile = \"prod\"\n",
+    );
+    let v = show(home.path(), &[], &[]);
+    assert_eq!(val(&v, "access_key_id"), "************1111");
+    let v = show(home.path(), &[], &[("AWS_PROFILE", "staging")]);
+    assert_eq!(val(&v, "access_key_id"), "************2222");
+    assert!(src(&v, "access_key_id").contains("[staging]"));
+    // An explicit --profile still ranks as a flag.
+    let v = show(
+        home.path(),
+        &["--profile", "aws"],
+        &[("AWS_PROFILE", "staging")],
+    );
+    assert_eq!(val(&v, "access_key_id"), "************1111");
+    // The same for Alibaba.
+    let v = show(
+        home.path(),
+        &[],
+        &[
+            ("IMGCTL_PROFILE", "ali"),
+            ("ALIBABA_CLOUD_PROFILE", "staging"),
+        ],
+    );
+    assert_eq!(val(&v, "access_key_id"), "*********4444");
+    assert_eq!(val(&v, "region"), "cn-beijing");
+}
+
+#[test]
+fn a_named_profile_drops_the_environment_keys() {
+    let home = aws_home();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIAENV000003333"),
+        ("AWS_SECRET_ACCESS_KEY", "env-secret-XYZ"),
+    ];
+    let v = show(home.path(), &["--provider", "ec2", "--profile", "ci"], &env);
+    assert!(src(&v, "access_key_id").contains("[ci]"), "{v}");
+    assert_eq!(val(&v, "region"), "ap-south-1");
+    // AWS_PROFILE does not: the environment's keys come first, as in botocore.
+    let v = show(
+        home.path(),
+        &["--provider", "ec2"],
+        &[env[0], env[1], ("AWS_PROFILE", "ci")],
+    );
+    assert_eq!(src(&v, "access_key_id"), "env AWS_ACCESS_KEY_ID");
+    // An explicit imgctl profile naming an aws_profile drops them too.
+    write(
+        home.path(),
+        ".config/imgctl/config.toml",
+        "[profiles.p]\nprovider = \"ec2\"\naws_profile = \"ci\"\n",
+    );
+    let v = show(home.path(), &["--profile", "p"], &env);
+    assert!(src(&v, "access_key_id").contains("[ci]"), "{v}");
+}
+
+#[test]
+fn a_profile_for_one_cloud_never_feeds_another() {
+    // The README's own example, then --provider ec2.
+    let home = aws_home();
+    write(
+        home.path(),
+        ".config/imgctl/config.toml",
+        "default_profile = \"dev\"\n\n[profiles.dev]\nprovider = \"ecs\"\nregion = \"cn-hangzhou\"\naccess_key_id = \"LTAIPROFILE55555\"\nsecret_access_key = \"prof-secret-XYZ\"\nread_timeout = \"2m\"\n",
+    );
+    let v = show(home.path(), &["--provider", "ec2"], &[]);
+    assert_eq!(val(&v, "region"), "eu-west-1");
+    assert!(
+        src(&v, "access_key_id").contains(".aws/credentials [default]"),
+        "{v}"
+    );
+    // Settings that belong to no cloud still apply.
+    assert_eq!(val(&v, "read_timeout"), "120000ms");
+    // Named explicitly, the profile still does not sign for another cloud.
+    let v = show(home.path(), &["--provider", "ec2", "--profile", "dev"], &[]);
+    assert!(src(&v, "access_key_id").contains(".aws/credentials"), "{v}");
+    // ENS and ECS are one cloud.
+    let v = show(home.path(), &["--provider", "ens"], &[]);
+    assert!(src(&v, "access_key_id").contains("imgctl profile 'dev'"));
+}
+
+#[test]
+fn huawei_identity_comes_from_one_source() {
+    let home = tempfile::tempdir().unwrap();
+    write(
+        home.path(),
+        ".huaweicloud/credentials",
+        "[basic]\nak = HWSTALEAK9999\nsk = file-secret-XYZ\n",
+    );
+    let env = [
+        ("HW_USER_NAME", "alice"),
+        ("HW_PASSWORD", "hw-password-XYZ"),
+        ("HW_DOMAIN_NAME", "acme"),
+    ];
+    // The token identity of the environment beats keys in a file.
+    let v = show(
+        home.path(),
+        &["--provider", "ims", "--region", "cn-north-4"],
+        &env,
+    );
+    assert_eq!(val(&v, "user_name"), "alice");
+    assert_eq!(v["access_key_id"]["value"], Value::Null, "{v}");
+    assert_eq!(src(&v, "password"), "env HW_PASSWORD");
+    assert_eq!(src(&v, "domain_name"), "env HW_DOMAIN_NAME");
+    // A user name from the environment never meets a profile's password.
+    write(
+        home.path(),
+        ".config/imgctl/config.toml",
+        "default_profile = \"hw\"\n[profiles.hw]\nprovider = \"ims\"\nregion = \"cn-north-4\"\nuser_name = \"bob\"\npassword = \"hw-password-XYZ\"\ndomain_name = \"other\"\n",
+    );
+    let o = imgctl(home.path(), &["config", "show"], &[env[0]]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    assert!(stderr(&o).contains("one identity"), "{}", stderr(&o));
+    let v = show(home.path(), &[], &[]);
+    assert_eq!(val(&v, "user_name"), "bob");
+    assert!(src(&v, "password").contains("imgctl profile 'hw'"));
+}
+
+#[test]
+fn files_are_read_only_when_the_chain_reaches_them() {
+    let home = tempfile::tempdir().unwrap();
+    // A broken [default] and an unsupported current Alibaba profile...
+    write(
+        home.path(),
+        ".aws/credentials",
+        "[default]\naws_access_key_id = AKIABROKEN\n",
+    );
+    write(
+        home.path(),
+        ".aws/config",
+        "[default]\nregion = eu-west-1\n",
+    );
+    write(
+        home.path(),
+        ".aliyun/config.json",
+        r#"{"current":"role","profiles":[{"name":"role","mode":"CloudSSO","region_id":"cn-shanghai","expired_seconds":900}]}"#,
+    );
+    // ...do not break a run whose environment has the keys.
+    let v = show(
+        home.path(),
+        &["--provider", "ec2"],
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIAENV000003333"),
+            ("AWS_SECRET_ACCESS_KEY", "env-secret-XYZ"),
+        ],
+    );
+    assert_eq!(src(&v, "access_key_id"), "env AWS_ACCESS_KEY_ID");
+    assert_eq!(val(&v, "region"), "eu-west-1");
+    let v = show(
+        home.path(),
+        &["--provider", "ecs"],
+        &[
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIENV66666"),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret-XYZ"),
+        ],
+    );
+    assert_eq!(src(&v, "access_key_id"), "env ALIBABA_CLOUD_ACCESS_KEY_ID");
+    assert_eq!(val(&v, "region"), "cn-shanghai");
+    // Reached, they are still checked.
+    let o = imgctl(home.path(), &["config", "show", "--provider", "ec2"], &[]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("aws_secret_access_key"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -47,6 +47,11 @@ pub(super) fn show(s: &Settings) -> Value {
         "region": val(&s.region),
         "endpoint_url": val(&s.endpoint_url),
         "iam_endpoint_url": val(&s.iam_endpoint_url),
+        "credentials": match (keys, &s.dynamic) {
+            (Some(k), _) => json!({"value": "keys", "source": k.source.to_string()}),
+            (None, Some(d)) => json!({"value": d.describe(), "source": "fetched when used"}),
+            (None, None) => json!({"value": null, "source": "not set"}),
+        },
         "access_key_id": match keys {
             Some(k) => json!({"value": config::mask_id(&k.access_key_id), "source": k.source.to_string()}),
             None => json!({"value": null, "source": "not set"}),
@@ -58,9 +63,9 @@ pub(super) fn show(s: &Settings) -> Value {
             Some(p) => json!({"value": p.user_name, "source": p.source.to_string()}),
             None => json!({"value": null, "source": "not set"}),
         },
-        "password": masked(pw.is_some(), pw.map(|p| p.source.to_string())),
+        "password": masked(pw.is_some(), pw.map(|p| p.password_source.to_string())),
         "domain_name": match pw {
-            Some(p) => json!({"value": p.domain_name, "source": p.source.to_string()}),
+            Some(p) => json!({"value": p.domain_name, "source": p.domain_source.to_string()}),
             None => json!({"value": null, "source": "not set"}),
         },
         "auth_mode": match &s.auth_mode {

@@ -263,7 +263,8 @@ impl Client {
             return None;
         };
         let c = self.cache.as_ref()?;
-        Some(c.entry("token", &[&self.iam, domain, user, &self.region]))
+        let project = self.project_id.as_deref().unwrap_or_default();
+        Some(c.entry("token", &[&self.iam, domain, user, &self.region, project]))
     }
 
     async fn ensure_token(&mut self) -> Result<bool> {
@@ -327,7 +328,13 @@ impl Client {
         else {
             return Err(Error::config("no IAM user and password for token mode"));
         };
-        let body = auth::token_request_body(user, password, domain, &self.region);
+        let body = auth::token_request_body(
+            user,
+            password,
+            domain,
+            &self.region,
+            self.project_id.as_deref(),
+        );
         let url = format!("{}/v3/auth/tokens?nocatalog=true", self.iam);
         let resp = self
             .transport

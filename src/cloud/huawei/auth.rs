@@ -118,9 +118,20 @@ impl Token {
 }
 
 /// The body of `POST /v3/auth/tokens`: password identity, scoped to the
-/// project named after the region. Byte-compatible in meaning with what
+/// configured project id (HUAWEICLOUD_SDK_PROJECT_ID) when there is one,
+/// else to the project named after the region. Byte-compatible in meaning with what
 /// the official IAM SDK sends.
-pub fn token_request_body(user: &str, password: &Secret, domain: &str, project: &str) -> Vec<u8> {
+pub fn token_request_body(
+    user: &str,
+    password: &Secret,
+    domain: &str,
+    region: &str,
+    project_id: Option<&str>,
+) -> Vec<u8> {
+    let scope = match project_id {
+        Some(id) => json!({"project": {"id": id}}),
+        None => json!({"project": {"name": region}}),
+    };
     let v = json!({
         "auth": {
             "identity": {
@@ -133,7 +144,7 @@ pub fn token_request_body(user: &str, password: &Secret, domain: &str, project: 
                     }
                 }
             },
-            "scope": {"project": {"name": project}}
+            "scope": scope
         }
     });
     serde_json::to_vec(&v).unwrap_or_default()
@@ -204,7 +215,8 @@ mod tests {
 
     #[test]
     fn token_body_matches_the_documented_request() {
-        let b = token_request_body("alice", &Secret::new("S3cret!pw"), "acct", "cn-north-4");
+        let pw = Secret::new("S3cret!pw");
+        let b = token_request_body("alice", &pw, "acct", "cn-north-4", None);
         let got: Value = serde_json::from_slice(&b).unwrap();
         // ref/huawei.md §1.1, as captured from the official SDK.
         let want: Value = serde_json::from_str(
@@ -212,6 +224,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(got, want);
+        // HUAWEICLOUD_SDK_PROJECT_ID scopes the token to that project.
+        let b = token_request_body("alice", &pw, "acct", "cn-north-4", Some("0123abcd"));
+        let got: Value = serde_json::from_slice(&b).unwrap();
+        assert_eq!(
+            got["auth"]["scope"],
+            serde_json::json!({"project": {"id": "0123abcd"}})
+        );
     }
 
     #[test]
