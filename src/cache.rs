@@ -31,6 +31,30 @@ impl DiskCache {
         })
     }
 
+    /// A cache of another kind of entry, in its own directory (`aws/`,
+    /// `alibaba/`).
+    pub fn named(base: Option<PathBuf>, name: &str) -> Option<DiskCache> {
+        base.map(|b| DiskCache {
+            dir: b.join(name),
+            base: b,
+        })
+    }
+
+    /// Holds `<entry>.lock` exclusively until dropped, so that parallel
+    /// runs needing the same entry fetch it once: the first fetches and
+    /// writes, the others wait, then read. Waits at most `patience`; then
+    /// (or when the lock cannot be made) the caller goes on unlocked,
+    /// since the cache is only an optimisation.
+    pub fn lock(&self, entry: &Path, patience: std::time::Duration) -> Option<Lock> {
+        create_private_dir(&self.base, &self.dir).ok()?;
+        for d in [&self.base, &self.dir] {
+            check_private_dir(d).ok()?;
+        }
+        let mut name = entry.file_name()?.to_os_string();
+        name.push(".lock");
+        Lock::acquire(&entry.with_file_name(name), patience)
+    }
+
     /// The file for one key. Key parts are hashed, so user names and
     /// endpoints never shape a path (no traversal, no over-long names).
     pub fn entry(&self, kind: &str, key: &[&str]) -> PathBuf {
@@ -78,6 +102,46 @@ impl DiskCache {
 
     pub fn remove(&self, path: &Path) {
         let _ = fs::remove_file(path);
+    }
+}
+
+/// An exclusive advisory lock (flock) on a lock file; released on drop
+/// (and by the kernel if the process dies).
+pub struct Lock {
+    _file: fs::File,
+}
+
+impl Lock {
+    #[cfg(unix)]
+    fn acquire(path: &Path, patience: std::time::Duration) -> Option<Lock> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path)
+            .ok()?;
+        let start = std::time::Instant::now();
+        loop {
+            // SAFETY: flock on a descriptor we own; no memory is shared.
+            let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+            if r == 0 {
+                return Some(Lock { _file: file });
+            }
+            if start.elapsed() >= patience {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn acquire(_path: &Path, _patience: std::time::Duration) -> Option<Lock> {
+        None
     }
 }
 

@@ -24,8 +24,16 @@ use crate::secret::Secret;
 pub enum Source {
     Flag(&'static str),
     Env(&'static str),
-    Profile { name: String, path: PathBuf },
-    CloudFile { path: PathBuf, section: String },
+    Profile {
+        name: String,
+        path: PathBuf,
+    },
+    CloudFile {
+        path: PathBuf,
+        section: String,
+    },
+    /// Temporary keys an earlier run fetched (from the source named).
+    Cached(String),
     Default,
 }
 
@@ -38,6 +46,7 @@ impl fmt::Display for Source {
                 write!(f, "imgctl profile '{name}' ({})", path.display())
             }
             Source::CloudFile { path, section } => write!(f, "{} [{section}]", path.display()),
+            Source::Cached(from) => write!(f, "{from}, cached"),
             Source::Default => write!(f, "default"),
         }
     }
@@ -82,6 +91,7 @@ pub struct Overrides {
     pub connect_timeout: Option<Duration>,
     pub read_timeout: Option<Duration>,
     pub max_attempts: Option<u32>,
+    pub no_cache: bool,
 }
 
 /// One key, access key id + secret (+ session token), always from a single
@@ -126,6 +136,8 @@ pub struct Settings {
     pub connect_timeout: Val<Duration>,
     pub read_timeout: Val<Duration>,
     pub max_attempts: Val<u32>,
+    /// `--no-cache` or IMGCTL_NO_CACHE: no on-disk credential cache.
+    pub no_cache: bool,
 }
 
 impl Settings {
@@ -924,6 +936,10 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
         connect_timeout,
         read_timeout,
         max_attempts,
+        no_cache: ov.no_cache
+            || env
+                .get("IMGCTL_NO_CACHE")
+                .is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true")),
     })
 }
 
@@ -1233,15 +1249,17 @@ impl Dynamic {
     pub fn describe(&self) -> String {
         match self {
             Dynamic::AwsWebIdentity(w) => format!(
-                "web identity: role {} (token file {}, {})",
+                "web identity: role {} (token file {}, {}; STS {})",
                 w.role_arn,
                 w.token_file.display(),
-                w.source
+                w.source,
+                crate::transport::url_host(&w.sts.url)
             ),
             Dynamic::AwsAssumeRole(a) => format!(
-                "assume role: role {} ({}) from {}",
+                "assume role: role {} ({}; STS {}) from {}",
                 a.role_arn,
                 a.source,
+                crate::transport::url_host(&a.sts.url),
                 match &a.base {
                     KeySource::Static(k) => format!("keys of {}", k.source),
                     KeySource::Dynamic(d) => d.describe(),

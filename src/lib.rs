@@ -12,6 +12,7 @@ pub mod error;
 pub mod ops;
 pub mod output;
 pub mod provider;
+pub mod refresh;
 pub mod secret;
 pub mod sign;
 pub mod transport;

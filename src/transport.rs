@@ -225,7 +225,7 @@ impl Transport {
             };
             match outcome {
                 Ok(resp) => {
-                    self.log_response(&resp);
+                    self.log_response(&req, &resp);
                     let verdict = classify(&resp);
                     let retry_after = match verdict {
                         Verdict::Final => return Ok(resp),
@@ -439,13 +439,13 @@ impl Transport {
         if !req.body.is_empty() {
             out.push_str(&format!(
                 "> \n> {}\n",
-                truncate(&String::from_utf8_lossy(&req.body))
+                truncate(&redact_body(&String::from_utf8_lossy(&req.body)))
             ));
         }
         self.debug_line(out.trim_end());
     }
 
-    fn log_response(&self, resp: &HttpResponse) {
+    fn log_response(&self, req: &HttpRequest, resp: &HttpResponse) {
         if !self.cfg.debug {
             return;
         }
@@ -453,7 +453,18 @@ impl Transport {
         for (k, v) in &resp.headers {
             out.push_str(&format!("< {k}: {}\n", redact_header(k, v)));
         }
-        out.push_str(&format!("< \n< {}\n", truncate(&resp.body_text())));
+        // A metadata service's token request (a `…-ttl-seconds` header)
+        // is answered with nothing but the token.
+        let token_request = req
+            .headers
+            .iter()
+            .any(|(k, _)| k.to_ascii_lowercase().ends_with("-token-ttl-seconds"));
+        let body = if token_request && (200..300).contains(&resp.status) {
+            format!("<{} bytes: a token>", resp.body.len())
+        } else {
+            truncate(&redact_body(&resp.body_text()))
+        };
+        out.push_str(&format!("< \n< {body}\n"));
         self.debug_line(out.trim_end());
     }
 }
@@ -526,6 +537,111 @@ fn redact_header(name: &str, value: &str) -> String {
         return "****".into();
     }
     value.to_string()
+}
+
+/// Fields that carry credentials in the bodies of STS, metadata and
+/// credential answers (XML elements, JSON keys, form parameters).
+const SECRET_FIELDS: &[&str] = &[
+    "SecretAccessKey",
+    "SessionToken",
+    "Token",
+    "WebIdentityToken",
+    "AccessKeySecret",
+    "SecurityToken",
+    "OIDCToken",
+    "secret",
+    "securitytoken",
+    "access_key_secret",
+    "sts_token",
+    "accessToken",
+    "secretAccessKey",
+    "sessionToken",
+    "password",
+];
+
+/// A body with the value of every [`SECRET_FIELDS`] field masked: keys
+/// arrive in bodies before anyone could register them as secrets.
+pub fn redact_body(text: &str) -> String {
+    let mut out = text.to_string();
+    for f in SECRET_FIELDS {
+        out = mask_between(&out, &format!("<{f}>"), |rest| rest.find('<'));
+        out = mask_json(&out, f);
+        out = mask_form(&out, f);
+    }
+    out
+}
+
+/// Masks what follows each `open` up to where `end` says it stops.
+fn mask_between(text: &str, open: &str, end: impl Fn(&str) -> Option<usize>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(open) {
+        let (head, tail) = rest.split_at(i + open.len());
+        out.push_str(head);
+        let stop = end(tail).unwrap_or(tail.len());
+        if stop > 0 {
+            out.push_str("****");
+        }
+        rest = &tail[stop..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn mask_json(text: &str, field: &str) -> String {
+    let key = format!("\"{field}\"");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(&key) {
+        let (head, tail) = rest.split_at(i + key.len());
+        out.push_str(head);
+        let after = tail.trim_start();
+        let Some(after_colon) = after.strip_prefix(':') else {
+            rest = tail;
+            continue;
+        };
+        let value = after_colon.trim_start();
+        let Some(inner) = value.strip_prefix('"') else {
+            rest = tail;
+            continue;
+        };
+        // Up to the closing quote, skipping escaped ones.
+        let mut end = None;
+        let mut escaped = false;
+        for (j, c) in inner.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(j);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let end = end.unwrap_or(inner.len());
+        out.push_str(&tail[..tail.len() - inner.len()]);
+        out.push_str("****");
+        rest = &inner[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn mask_form(text: &str, field: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let key = format!("{field}=");
+    for (n, part) in text.split('&').enumerate() {
+        if n > 0 {
+            out.push('&');
+        }
+        if part.starts_with(&key) && !part.contains(['<', '"', '\n']) {
+            out.push_str(&key);
+            out.push_str("****");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 fn redact_url(url: &str) -> String {
@@ -656,6 +772,30 @@ mod tests {
         );
         assert_eq!(redact_header("X-Auth-Token", "MIIxyz"), "****");
         assert_eq!(redact_header("content-type", "a"), "a");
+    }
+
+    #[test]
+    fn bodies_are_redacted_by_field() {
+        let xml = "<Credentials><AccessKeyId>ASIA1</AccessKeyId><SecretAccessKey>s3cr3t</SecretAccessKey>\
+                   <SessionToken>tok</SessionToken></Credentials>";
+        let r = redact_body(xml);
+        assert!(
+            r.contains("ASIA1") && !r.contains("s3cr3t") && !r.contains(">tok<"),
+            "{r}"
+        );
+        let json = r#"{"AccessKeyId": "ASIA1", "SecretAccessKey" : "s\"x", "Token":"t0k", "Code":"Success"}"#;
+        let r = redact_body(json);
+        assert!(
+            r.contains("ASIA1") && !r.contains("s\\\"x") && !r.contains("t0k"),
+            "{r}"
+        );
+        assert!(r.contains("Success"), "{r}");
+        let form = "Action=AssumeRoleWithWebIdentity&WebIdentityToken=eyJ.a.b&RoleArn=arn";
+        let r = redact_body(form);
+        assert_eq!(
+            r,
+            "Action=AssumeRoleWithWebIdentity&WebIdentityToken=****&RoleArn=arn"
+        );
     }
 
     #[test]

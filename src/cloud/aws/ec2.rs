@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::time::SystemTime;
 
 use crate::backend::{Backend, Ctx};
+use crate::cloud::aws::credentials::AwsCredentials;
 use crate::cloud::aws::query::Query;
 use crate::cloud::aws::xml::Element;
 use crate::cloud::aws::{endpoint, errors, requests, xml};
-use crate::config::KeyPair;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
 use crate::provider::{Capabilities, Provider};
@@ -57,7 +57,8 @@ pub struct Ec2 {
     ctx: Ctx,
     region: String,
     url: String,
-    keys: KeyPair,
+    /// Asked before every request: fetched keys are refreshed in time.
+    creds: AwsCredentials,
     /// Import tasks seen completed, and the image each one produced: from
     /// then on the wait follows the image.
     task_images: HashMap<String, String>,
@@ -106,14 +107,14 @@ enum Sent {
 impl Ec2 {
     pub fn new(ctx: Ctx) -> Result<Self> {
         let region = ctx.settings.require_region()?.to_string();
-        let keys = ctx.settings.require_keys()?.clone();
+        let creds = AwsCredentials::from_settings(&ctx.settings)?;
         let configured = ctx.settings.endpoint_url.as_ref().map(|v| v.value.as_str());
         let url = endpoint::ec2_url(&region, configured)?;
         Ok(Ec2 {
             ctx,
             region,
             url,
-            keys,
+            creds,
             task_images: HashMap::new(),
         })
     }
@@ -122,10 +123,11 @@ impl Ec2 {
     async fn call(&self, q: &Query, idem: Idempotency) -> Result<Sent> {
         let action = q.action().to_string();
         let body = q.encode();
+        let keys = self.creds.keys(&self.ctx.transport).await?;
         let creds = AwsCreds {
-            access_key_id: &self.keys.access_key_id,
-            secret_access_key: self.keys.secret.expose(),
-            session_token: self.keys.session_token.as_ref().map(|t| t.expose()),
+            access_key_id: &keys.access_key_id,
+            secret_access_key: keys.secret.expose(),
+            session_token: keys.session_token.as_ref().map(|t| t.expose()),
         };
         let build = |_attempt: u32| -> Result<HttpRequest> {
             let signed = sign_query_post(

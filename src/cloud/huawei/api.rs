@@ -139,7 +139,11 @@ impl Client {
             ims,
             iam,
             creds,
-            cache: DiskCache::new(config::cache_dir(&ProcessEnv)),
+            cache: if settings.no_cache {
+                None
+            } else {
+                DiskCache::new(config::cache_dir(&ProcessEnv))
+            },
             token: None,
             project_id: settings.project_id.as_ref().map(|p| p.value.clone()),
         })
