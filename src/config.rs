@@ -372,6 +372,21 @@ const ALIYUN_KEYS: &[&str] = &[
     "access_key_secret",
     "sts_token",
     "region_id",
+    "ram_role_arn",
+    "ram_session_name",
+    "expired_seconds",
+    "external_id",
+    "sts_region",
+    "sts_endpoint",
+    "enable_vpc",
+    "policy",
+    "source_profile",
+    "ram_role_name",
+    "oidc_provider_arn",
+    "oidc_token_file",
+    "role_session_name",
+    "credentials_uri",
+    "process_command",
 ];
 
 // The files below hold secrets, and parsers quote the offending line or
@@ -876,10 +891,11 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
                     .map(|v| v.value)
                     .or_else(|| e.aliyun_profile.clone())
                 });
-                let ali = aliyun_file(env, name.as_deref(), identity.keys.is_none())?;
+                let (ali, d) = aliyun_chain(env, name.as_deref(), identity.keys.is_none())?;
                 used_cloud_profile = ali.found;
                 if identity.keys.is_none() {
                     identity.keys = ali.keys;
+                    dynamic = d;
                 }
                 if region.is_none() {
                     region = ali.region;
@@ -1186,6 +1202,61 @@ pub enum Dynamic {
     AwsProcess(AwsProcess),
     AwsContainer(AwsContainer),
     AwsImds(AwsImds),
+    AliRamRoleArn(Box<AliRamRoleArn>),
+    AliOidc(AliOidc),
+    AliEcsRamRole(AliEcsRamRole),
+    AliUri(AliUri),
+    AliExternal(AliExternal),
+}
+
+/// Alibaba STS, `scheme://host[:port]`.
+#[derive(Debug, Clone)]
+pub struct AliSts {
+    pub url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AliRamRoleArn {
+    pub role_arn: String,
+    pub session_name: Option<String>,
+    pub duration_seconds: Option<u32>,
+    pub external_id: Option<String>,
+    pub policy: Option<String>,
+    pub base: KeySource,
+    pub sts: AliSts,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct AliOidc {
+    pub role_arn: String,
+    pub provider_arn: String,
+    pub token_file: PathBuf,
+    pub session_name: Option<String>,
+    pub duration_seconds: Option<u32>,
+    pub policy: Option<String>,
+    pub sts: AliSts,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct AliEcsRamRole {
+    /// Base URL without a trailing slash.
+    pub endpoint: String,
+    pub role_name: Option<String>,
+    pub imdsv1_disabled: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AliUri {
+    pub url: String,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct AliExternal {
+    pub command: String,
+    pub source: Source,
 }
 
 /// Where a fetched key comes from.
@@ -1193,6 +1264,15 @@ pub enum Dynamic {
 pub enum KeySource {
     Static(KeyPair),
     Dynamic(Dynamic),
+}
+
+impl KeySource {
+    fn cache_key(&self) -> Vec<String> {
+        match self {
+            KeySource::Static(k) => vec![k.access_key_id.clone()],
+            KeySource::Dynamic(d) => d.cache_key(),
+        }
+    }
 }
 
 /// The STS that AWS roles are assumed with: never the EC2 --endpoint-url.
@@ -1245,6 +1325,63 @@ pub struct AwsImds {
 }
 
 impl Dynamic {
+    /// What identifies a source's keys, for the disk cache: never a
+    /// secret (and the entry's file name is a hash of it anyway).
+    pub fn cache_key(&self) -> Vec<String> {
+        match self {
+            Dynamic::AwsWebIdentity(w) => vec![
+                "web-identity".into(),
+                w.role_arn.clone(),
+                w.session_name.clone().unwrap_or_default(),
+                w.sts.url.clone(),
+                w.token_file.display().to_string(),
+            ],
+            Dynamic::AwsAssumeRole(a) => {
+                let mut v = vec![
+                    "assume-role".into(),
+                    a.role_arn.clone(),
+                    a.session_name.clone().unwrap_or_default(),
+                    a.external_id.clone().unwrap_or_default(),
+                    a.duration_seconds.unwrap_or_default().to_string(),
+                    a.sts.url.clone(),
+                ];
+                v.extend(a.base.cache_key());
+                v
+            }
+            Dynamic::AwsProcess(p) => vec!["process".into(), p.command.clone()],
+            Dynamic::AwsContainer(c) => vec!["container".into(), c.url.clone()],
+            Dynamic::AwsImds(i) => vec!["imds".into(), i.endpoint.clone()],
+            Dynamic::AliRamRoleArn(a) => {
+                let mut v = vec![
+                    "ram-role-arn".into(),
+                    a.role_arn.clone(),
+                    a.session_name.clone().unwrap_or_default(),
+                    a.external_id.clone().unwrap_or_default(),
+                    a.policy.clone().unwrap_or_default(),
+                    a.duration_seconds.unwrap_or_default().to_string(),
+                    a.sts.url.clone(),
+                ];
+                v.extend(a.base.cache_key());
+                v
+            }
+            Dynamic::AliOidc(o) => vec![
+                "oidc".into(),
+                o.role_arn.clone(),
+                o.provider_arn.clone(),
+                o.session_name.clone().unwrap_or_default(),
+                o.sts.url.clone(),
+                o.token_file.display().to_string(),
+            ],
+            Dynamic::AliEcsRamRole(e) => vec![
+                "ecs-ram-role".into(),
+                e.endpoint.clone(),
+                e.role_name.clone().unwrap_or_default(),
+            ],
+            Dynamic::AliUri(u) => vec!["credentials-uri".into(), u.url.clone()],
+            Dynamic::AliExternal(x) => vec!["external".into(), x.command.clone()],
+        }
+    }
+
     /// What `config show` prints: the kind and the role, never a secret.
     pub fn describe(&self) -> String {
         match self {
@@ -1276,6 +1413,41 @@ impl Dynamic {
                 c.source
             ),
             Dynamic::AwsImds(i) => format!("instance metadata: {}", i.endpoint),
+            Dynamic::AliRamRoleArn(a) => format!(
+                "assume role: role {} ({}; STS {}) from {}",
+                a.role_arn,
+                a.source,
+                crate::transport::url_host(&a.sts.url),
+                match &a.base {
+                    KeySource::Static(k) => format!("keys of {}", k.source),
+                    KeySource::Dynamic(d) => d.describe(),
+                }
+            ),
+            Dynamic::AliOidc(o) => format!(
+                "OIDC: role {} (token file {}, {}; STS {})",
+                o.role_arn,
+                o.token_file.display(),
+                o.source,
+                crate::transport::url_host(&o.sts.url)
+            ),
+            Dynamic::AliEcsRamRole(e) => format!(
+                "instance metadata: {}{}",
+                e.endpoint,
+                e.role_name
+                    .as_ref()
+                    .map(|r| format!(", role {r}"))
+                    .unwrap_or_default()
+            ),
+            Dynamic::AliUri(u) => format!(
+                "credentials URI: {} ({})",
+                crate::transport::url_host(&u.url),
+                u.source
+            ),
+            Dynamic::AliExternal(x) => format!(
+                "process: {} ({})",
+                x.command.split_whitespace().next().unwrap_or_default(),
+                x.source
+            ),
         }
     }
 }
@@ -1717,25 +1889,155 @@ struct AliyunConfig {
     profiles: Vec<AliyunProfile>,
 }
 
-#[derive(Deserialize)]
+/// A profile of ~/.aliyun/config.json; numbers may be written as
+/// numbers or strings, as the aliyun CLI accepts both.
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct AliyunProfile {
     name: String,
-    #[serde(default)]
     mode: String,
-    #[serde(default)]
     access_key_id: String,
-    #[serde(default)]
     access_key_secret: String,
-    #[serde(default)]
     sts_token: String,
-    #[serde(default)]
     region_id: String,
+    ram_role_arn: String,
+    ram_session_name: String,
+    expired_seconds: serde_json::Value,
+    external_id: String,
+    sts_region: String,
+    sts_endpoint: String,
+    enable_vpc: bool,
+    policy: String,
+    source_profile: String,
+    ram_role_name: String,
+    oidc_provider_arn: String,
+    oidc_token_file: String,
+    role_session_name: String,
+    credentials_uri: String,
+    process_command: String,
 }
 
-/// ~/.aliyun/config.json, the aliyun CLI's file (modes AK and StsToken).
-/// With `need_keys` false only the region is taken, and a mode imgctl
-/// does not read is no error: the keys came from elsewhere.
-fn aliyun_file(env: &dyn Env, profile: Option<&str>, need_keys: bool) -> Result<CloudFound> {
+fn non_empty(s: &str) -> Option<String> {
+    (!s.trim().is_empty()).then(|| s.trim().to_string())
+}
+
+/// Where Alibaba STS is: ALIBABA_CLOUD_STS_ENDPOINT or the profile's
+/// sts_endpoint (a bare host means https, a URL keeps its scheme), else
+/// the regional (or VPC) endpoint of ALIBABA_CLOUD_STS_REGION /
+/// sts_region, else the public one.
+fn aliyun_sts(env: &dyn Env, prof: Option<&AliyunProfile>) -> Result<AliSts> {
+    let explicit = env
+        .get("ALIBABA_CLOUD_STS_ENDPOINT")
+        .or_else(|| prof.and_then(|p| non_empty(&p.sts_endpoint)));
+    let url = if let Some(e) = explicit {
+        if e.contains("://") {
+            e.trim_end_matches('/').to_string()
+        } else {
+            format!("https://{}", e.trim_end_matches('/'))
+        }
+    } else {
+        let region = env
+            .get("ALIBABA_CLOUD_STS_REGION")
+            .or_else(|| prof.and_then(|p| non_empty(&p.sts_region)));
+        let vpc = env_true(env, "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED")
+            || prof.is_some_and(|p| p.enable_vpc);
+        match region {
+            Some(r) => {
+                crate::ops::validate_region(&r)?;
+                if vpc {
+                    format!("https://sts-vpc.{r}.aliyuncs.com")
+                } else {
+                    format!("https://sts.{r}.aliyuncs.com")
+                }
+            }
+            None => "https://sts.aliyuncs.com".to_string(),
+        }
+    };
+    crate::transport::refuse_userinfo(&url)?;
+    Ok(AliSts { url })
+}
+
+fn aliyun_metadata(env: &dyn Env, role_name: Option<String>) -> Option<Dynamic> {
+    if env_true(env, "ALIBABA_CLOUD_ECS_METADATA_DISABLED") {
+        return None;
+    }
+    let endpoint = env
+        .get("IMGCTL_ALIBABA_METADATA_ENDPOINT")
+        .map(|e| e.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| "http://100.100.100.200".to_string());
+    Some(Dynamic::AliEcsRamRole(AliEcsRamRole {
+        endpoint,
+        role_name: role_name.or_else(|| env.get("ALIBABA_CLOUD_ECS_METADATA")),
+        imdsv1_disabled: env_true(env, "ALIBABA_CLOUD_IMDSV1_DISABLED"),
+    }))
+}
+
+fn aliyun_oidc_env(env: &dyn Env) -> Result<Option<Dynamic>> {
+    let (Some(role), Some(provider), Some(file)) = (
+        env.get("ALIBABA_CLOUD_ROLE_ARN"),
+        env.get("ALIBABA_CLOUD_OIDC_PROVIDER_ARN"),
+        env.get("ALIBABA_CLOUD_OIDC_TOKEN_FILE"),
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(Dynamic::AliOidc(AliOidc {
+        role_arn: role,
+        provider_arn: provider,
+        token_file: PathBuf::from(file),
+        session_name: env.get("ALIBABA_CLOUD_ROLE_SESSION_NAME"),
+        duration_seconds: None,
+        policy: None,
+        sts: aliyun_sts(env, None)?,
+        source: Source::Env("ALIBABA_CLOUD_OIDC_TOKEN_FILE"),
+    })))
+}
+
+/// The Alibaba chain after the environment's keys, in credentials-go's
+/// order: OIDC from the environment, the aliyun CLI profile, then the
+/// credentials URI and ECS instance metadata. (credentials-go probes the
+/// metadata before the URI; imgctl takes an explicitly set URI first, so
+/// a pipeline off ECS does not wait a second for a metadata timeout.)
+fn aliyun_chain(
+    env: &dyn Env,
+    profile: Option<&str>,
+    need_keys: bool,
+) -> Result<(CloudFound, Option<Dynamic>)> {
+    if need_keys && let Some(d) = aliyun_oidc_env(env)? {
+        // The region may still come from the CLI profile.
+        let (found, _) = aliyun_file(env, profile, false)?;
+        return Ok((found, Some(d)));
+    }
+    let (found, mut dynamic) = aliyun_file(env, profile, need_keys)?;
+    if need_keys && found.keys.is_none() && dynamic.is_none() {
+        if let Some(uri) = env.get("ALIBABA_CLOUD_CREDENTIALS_URI") {
+            dynamic = Some(aliyun_uri(
+                uri,
+                Source::Env("ALIBABA_CLOUD_CREDENTIALS_URI"),
+            )?);
+        } else {
+            dynamic = aliyun_metadata(env, None);
+        }
+    }
+    Ok((found, dynamic))
+}
+
+fn aliyun_uri(uri: String, source: Source) -> Result<Dynamic> {
+    if !(uri.starts_with("http://") || uri.starts_with("https://")) {
+        return Err(Error::config(format!(
+            "the Alibaba credentials URI ({source}) must be an http or https URL"
+        )));
+    }
+    crate::transport::refuse_userinfo(&uri)?;
+    Ok(Dynamic::AliUri(AliUri { url: uri, source }))
+}
+
+/// ~/.aliyun/config.json, the aliyun CLI's file. With `need_keys` false
+/// only the region is taken, and the profile's mode is not looked at.
+fn aliyun_file(
+    env: &dyn Env,
+    profile: Option<&str>,
+    need_keys: bool,
+) -> Result<(CloudFound, Option<Dynamic>)> {
     let mut out = CloudFound {
         found: false,
         keys: None,
@@ -1743,10 +2045,10 @@ fn aliyun_file(env: &dyn Env, profile: Option<&str>, need_keys: bool) -> Result<
         project_id: None,
     };
     let Some(path) = home_file(env, "ALIBABA_CLOUD_CONFIG_FILE", ".aliyun/config.json") else {
-        return Ok(out);
+        return Ok((out, None));
     };
     let Some(text) = read_optional(&path)? else {
-        return Ok(out);
+        return Ok((out, None));
     };
     let cfg: AliyunConfig = serde_json::from_str(&text).map_err(|e| json_error(&path, &e))?;
     let name = profile
@@ -1754,52 +2056,168 @@ fn aliyun_file(env: &dyn Env, profile: Option<&str>, need_keys: bool) -> Result<
         .or(cfg.current.clone())
         .unwrap_or_else(|| "default".into());
     let Some(prof) = cfg.profiles.iter().find(|p| p.name == name) else {
-        return Ok(out);
+        return Ok((out, None));
     };
     out.found = true;
     let src = Source::CloudFile {
         path: path.clone(),
         section: name.clone(),
     };
-    if !prof.region_id.is_empty() {
-        out.region = Some(Val::new(prof.region_id.clone(), src.clone()));
+    if let Some(r) = non_empty(&prof.region_id) {
+        out.region = Some(Val::new(r, src.clone()));
     }
     if !need_keys {
-        return Ok(out);
+        return Ok((out, None));
     }
+    match aliyun_profile_source(env, &cfg, prof, &path, &mut Vec::new())? {
+        KeySource::Static(k) => out.keys = Some(k),
+        KeySource::Dynamic(d) => return Ok((out, Some(d))),
+    }
+    Ok((out, None))
+}
+
+/// What one profile's mode says about credentials; ChainableRamRoleArn
+/// follows source_profile (loops are refused).
+fn aliyun_profile_source(
+    env: &dyn Env,
+    cfg: &AliyunConfig,
+    prof: &AliyunProfile,
+    path: &Path,
+    seen: &mut Vec<String>,
+) -> Result<KeySource> {
+    let name = prof.name.clone();
+    if seen.contains(&name) {
+        return Err(Error::config(format!(
+            "{}: the profiles form a loop of source_profile: {} -> {name}",
+            path.display(),
+            seen.join(" -> ")
+        )));
+    }
+    seen.push(name.clone());
+    let src = Source::CloudFile {
+        path: path.to_path_buf(),
+        section: name.clone(),
+    };
+    let missing = |key: &str| {
+        Error::config(format!(
+            "{} profile '{name}' (mode {}) has no {key}",
+            path.display(),
+            prof.mode
+        ))
+    };
+    let static_keys = |with_token: bool| -> Result<KeyPair> {
+        let id = non_empty(&prof.access_key_id).ok_or_else(|| missing("access_key_id"))?;
+        let secret =
+            non_empty(&prof.access_key_secret).ok_or_else(|| missing("access_key_secret"))?;
+        Ok(KeyPair {
+            access_key_id: id,
+            secret: Secret::new(secret),
+            session_token: if with_token {
+                non_empty(&prof.sts_token).map(Secret::new)
+            } else {
+                None
+            },
+            source: src.clone(),
+        })
+    };
+    let duration = match &prof.expired_seconds {
+        serde_json::Value::Null => None,
+        serde_json::Value::Number(n) => n.as_u64().filter(|d| *d > 0),
+        serde_json::Value::String(s) if s.trim().is_empty() => None,
+        serde_json::Value::String(s) => s.trim().parse::<u64>().ok(),
+        _ => None,
+    };
+    if let Some(d) = duration
+        && d < 900
+    {
+        return Err(Error::config(format!(
+            "{} profile '{name}': expired_seconds must be at least 900, not {d}",
+            path.display()
+        )));
+    }
+    let duration = duration.map(|d| u32::try_from(d).unwrap_or(u32::MAX));
     let mode = prof.mode.to_ascii_lowercase();
-    match mode.as_str() {
-        "ak" | "" | "ststoken" => {
-            if !prof.access_key_id.is_empty() {
-                if prof.access_key_secret.is_empty() {
-                    return Err(Error::config(format!(
-                        "{} profile '{name}' has no access_key_secret",
-                        path.display()
-                    )));
-                }
-                out.keys = Some(KeyPair {
-                    access_key_id: prof.access_key_id.clone(),
-                    secret: Secret::new(prof.access_key_secret.clone()),
-                    session_token: (mode == "ststoken" && !prof.sts_token.is_empty())
-                        .then(|| Secret::new(prof.sts_token.clone())),
-                    source: src,
-                });
-            }
+    let role = |base: KeySource| -> Result<KeySource> {
+        let role_arn = non_empty(&prof.ram_role_arn)
+            .or_else(|| env.get("ALIBABA_CLOUD_ROLE_ARN"))
+            .ok_or_else(|| missing("ram_role_arn"))?;
+        Ok(KeySource::Dynamic(Dynamic::AliRamRoleArn(Box::new(
+            AliRamRoleArn {
+                role_arn,
+                session_name: non_empty(&prof.ram_session_name),
+                duration_seconds: duration,
+                external_id: non_empty(&prof.external_id)
+                    .or_else(|| env.get("ALIBABA_CLOUD_EXTERNAL_ID")),
+                policy: non_empty(&prof.policy),
+                base,
+                sts: aliyun_sts(env, Some(prof))?,
+                source: src.clone(),
+            },
+        ))))
+    };
+    Ok(match mode.as_str() {
+        "ak" | "" => KeySource::Static(static_keys(false)?),
+        "ststoken" => KeySource::Static(static_keys(true)?),
+        "ramrolearn" => role(KeySource::Static(static_keys(true)?))?,
+        "chainableramrolearn" => {
+            let sp = non_empty(&prof.source_profile).ok_or_else(|| missing("source_profile"))?;
+            let source = cfg.profiles.iter().find(|p| p.name == sp).ok_or_else(|| {
+                Error::config(format!(
+                    "{} profile '{name}': source_profile '{sp}' is not in the file",
+                    path.display()
+                ))
+            })?;
+            role(aliyun_profile_source(env, cfg, source, path, seen)?)?
         }
-        other => {
+        "ecsramrole" => match aliyun_metadata(env, non_empty(&prof.ram_role_name)) {
+            Some(d) => KeySource::Dynamic(d),
+            None => {
+                return Err(Error::config(format!(
+                    "{} profile '{name}' uses mode EcsRamRole, but \
+                     ALIBABA_CLOUD_ECS_METADATA_DISABLED is true",
+                    path.display()
+                )));
+            }
+        },
+        "oidc" => KeySource::Dynamic(Dynamic::AliOidc(AliOidc {
+            role_arn: non_empty(&prof.ram_role_arn)
+                .or_else(|| env.get("ALIBABA_CLOUD_ROLE_ARN"))
+                .ok_or_else(|| missing("ram_role_arn"))?,
+            provider_arn: non_empty(&prof.oidc_provider_arn)
+                .or_else(|| env.get("ALIBABA_CLOUD_OIDC_PROVIDER_ARN"))
+                .ok_or_else(|| missing("oidc_provider_arn"))?,
+            token_file: PathBuf::from(
+                non_empty(&prof.oidc_token_file)
+                    .or_else(|| env.get("ALIBABA_CLOUD_OIDC_TOKEN_FILE"))
+                    .ok_or_else(|| missing("oidc_token_file"))?,
+            ),
+            session_name: non_empty(&prof.ram_session_name)
+                .or_else(|| non_empty(&prof.role_session_name)),
+            duration_seconds: duration,
+            policy: non_empty(&prof.policy),
+            sts: aliyun_sts(env, Some(prof))?,
+            source: src.clone(),
+        })),
+        "credentialsuri" => KeySource::Dynamic(aliyun_uri(
+            non_empty(&prof.credentials_uri)
+                .or_else(|| env.get("ALIBABA_CLOUD_CREDENTIALS_URI"))
+                .ok_or_else(|| missing("credentials_uri"))?,
+            src.clone(),
+        )?),
+        "external" => KeySource::Dynamic(Dynamic::AliExternal(AliExternal {
+            command: non_empty(&prof.process_command).ok_or_else(|| missing("process_command"))?,
+            source: src.clone(),
+        })),
+        _ => {
             return Err(Error::config(format!(
-                "{} profile '{name}' uses mode {} which imgctl does not support yet \
-                 (AK and StsToken are supported); export ALIBABA_CLOUD_* variables instead",
+                "{} profile '{name}' uses mode {} which imgctl does not read (AK, StsToken, \
+                 RamRoleArn, ChainableRamRoleArn, EcsRamRole, OIDC, CredentialsURI and External \
+                 are read); export ALIBABA_CLOUD_* variables instead",
                 path.display(),
-                if other.is_empty() {
-                    "?"
-                } else {
-                    prof.mode.as_str()
-                }
+                prof.mode
             )));
         }
-    }
-    Ok(out)
+    })
 }
 
 /// ~/.huaweicloud/credentials, the Huawei SDKs' profile file ([basic]).

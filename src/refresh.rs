@@ -7,7 +7,10 @@
 //! minutes before (a failure is an error), both scaled down for keys that
 //! live less than an hour. Keys past their expiration are never used.
 
+use std::cell::RefCell;
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -15,9 +18,121 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::cache::DiskCache;
-use crate::config::{KeyPair, Source};
+use crate::config::{self, Dynamic, KeyPair, ProcessEnv, Settings, Source};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use crate::transport::Transport;
+
+/// A future of fetched keys.
+pub type Fetch<'a> = Pin<Box<dyn Future<Output = Result<TempKeys>> + 'a>>;
+
+/// A cloud's fetcher: the keys of one source (a role's source keys are
+/// obtained through [`Handle::obtain`], so they are cached too).
+pub type FetchFn = for<'a> fn(&'a Handle, &'a Dynamic, &'a Transport) -> Fetch<'a>;
+
+enum Kind {
+    Static(KeyPair),
+    Dynamic(Dynamic),
+}
+
+/// The credentials of one run, which a backend asks for before every
+/// request. Static keys are returned as they are; fetched ones are kept
+/// in memory and on disk and refreshed ahead of their expiry, so a
+/// `--wait` of hours never signs with expired keys.
+pub struct Handle {
+    kind: Box<Kind>,
+    current: RefCell<Option<Box<TempKeys>>>,
+    cache_base: Option<PathBuf>,
+    cloud: &'static str,
+    fetch: FetchFn,
+}
+
+impl Handle {
+    /// `cloud` names the cache directory (`aws`, `alibaba`, `huawei`).
+    pub fn new(s: &Settings, cloud: &'static str, fetch: FetchFn) -> Result<Handle> {
+        let kind = match (&s.keys, &s.dynamic) {
+            (Some(k), _) => Kind::Static(k.clone()),
+            (None, Some(d)) => Kind::Dynamic(d.clone()),
+            (None, None) => Kind::Static(s.require_keys()?.clone()),
+        };
+        Ok(Handle {
+            kind: Box::new(kind),
+            current: RefCell::new(None),
+            cache_base: if s.no_cache {
+                None
+            } else {
+                config::cache_dir(&ProcessEnv)
+            },
+            cloud,
+            fetch,
+        })
+    }
+
+    /// The keys to sign the next request with.
+    pub async fn keys(&self, t: &Transport) -> Result<KeyPair> {
+        let d = match &*self.kind {
+            Kind::Static(k) => return Ok(k.clone()),
+            Kind::Dynamic(d) => d,
+        };
+        let now = OffsetDateTime::now_utc();
+        let cur = self.current.borrow().clone();
+        let fresh = match &cur {
+            Some(c) => c.freshness(now),
+            None => Freshness::Expired,
+        };
+        let got = match (fresh, cur) {
+            (Freshness::Fresh, Some(c)) => return Ok(c.keys),
+            (Freshness::Advisory, Some(c)) => match self.obtain(d, t).await {
+                Ok(n) => n,
+                Err(e) => {
+                    t.debug_line(&format!(
+                        "* refreshing the credentials failed, keeping the current ones: {e}"
+                    ));
+                    return Ok(c.keys);
+                }
+            },
+            _ => self.obtain(d, t).await?,
+        };
+        let keys = got.keys.clone();
+        *self.current.borrow_mut() = Some(Box::new(got));
+        Ok(keys)
+    }
+
+    /// Keys from the disk cache when an earlier run left fresh ones, else
+    /// fetched (under the entry's lock, so parallel runs fetch once) and
+    /// cached.
+    pub fn obtain<'a>(&'a self, d: &'a Dynamic, t: &'a Transport) -> Fetch<'a> {
+        Box::pin(async move {
+            let log = |s: &str| t.debug_line(s);
+            let key = d.cache_key();
+            let key: Vec<&str> = key.iter().map(String::as_str).collect();
+            let cache = KeyCache::new(self.cache_base.clone(), self.cloud, &key);
+            let _lock = cache.as_ref().and_then(KeyCache::lock);
+            let now = OffsetDateTime::now_utc();
+            if let Some(c) = &cache
+                && let Some(k) = c.read(now, &log)
+            {
+                register(t, &k.keys);
+                t.debug_line(&format!("* using cached credentials ({})", d.describe()));
+                return Ok(k);
+            }
+            let k = (self.fetch)(self, d, t).await?;
+            register(t, &k.keys);
+            check_not_expired(&k, OffsetDateTime::now_utc(), &d.describe())?;
+            if let Some(c) = &cache {
+                c.write(&k, &log);
+            }
+            Ok(k)
+        })
+    }
+}
+
+fn register(t: &Transport, k: &KeyPair) {
+    t.add_secret(k.secret.clone());
+    if let Some(s) = &k.session_token {
+        t.add_secret(s.clone());
+    }
+}
 
 const ADVISORY: i64 = 15 * 60;
 const MANDATORY: i64 = 10 * 60;
@@ -158,6 +273,92 @@ pub fn check_not_expired(t: &TempKeys, now: OffsetDateTime, what: &str) -> Resul
     Ok(())
 }
 
+/// Runs a credential command (AWS credential_process, Alibaba External):
+/// split like a POSIX shell, run without one. Returns the program name and
+/// its stdout; a failure is a configuration error with its stderr (never
+/// its stdout, which would hold the secret).
+pub fn run_command(command: &str, what: &str, source: &Source) -> Result<(String, Vec<u8>)> {
+    let argv = split_command(command).ok_or_else(|| {
+        Error::config(format!(
+            "{what} ({source}): unbalanced quotes in the command line"
+        ))
+    })?;
+    let Some((prog, args)) = argv.split_first() else {
+        return Err(Error::config(format!("{what} ({source}) is empty")));
+    };
+    let out = std::process::Command::new(prog)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| Error::config(format!("{what}: cannot run {prog}: {e}")))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(Error::config(format!(
+            "{what} {prog} failed ({}): {}",
+            out.status,
+            err.trim()
+        )));
+    }
+    Ok((prog.clone(), out.stdout))
+}
+
+/// Python's `shlex.split` (POSIX mode) for what command lines use:
+/// whitespace separates, single quotes keep everything, double quotes
+/// keep all but `\"` and `\\`, a backslash outside quotes escapes.
+pub fn split_command(s: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut have = false;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                have = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        d => cur.push(d),
+                    }
+                }
+            }
+            '"' => {
+                have = true;
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.next()? {
+                            d @ ('"' | '\\' | '$' | '`') => cur.push(d),
+                            d => {
+                                cur.push('\\');
+                                cur.push(d);
+                            }
+                        },
+                        d => cur.push(d),
+                    }
+                }
+            }
+            '\\' => {
+                have = true;
+                cur.push(chars.next()?);
+            }
+            c if c.is_whitespace() => {
+                if have {
+                    out.push(std::mem::take(&mut cur));
+                    have = false;
+                }
+            }
+            c => {
+                have = true;
+                cur.push(c);
+            }
+        }
+    }
+    if have {
+        out.push(cur);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +397,15 @@ mod tests {
         assert!(parse_expiration("2026-11-29T22:17:56Z").is_some());
         assert!(parse_expiration("2026-11-29T22:17:56.299770Z").is_some());
         assert!(parse_expiration("tomorrow").is_none());
+    }
+
+    #[test]
+    fn split_like_shlex() {
+        assert_eq!(
+            split_command(r#"/bin/tool --name "a b" 'c "d"' e\ f"#).unwrap(),
+            vec!["/bin/tool", "--name", "a b", "c \"d\"", "e f"]
+        );
+        assert_eq!(split_command(r#"x "" y"#).unwrap(), vec!["x", "", "y"]);
+        assert!(split_command("x 'open").is_none());
     }
 }

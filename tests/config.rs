@@ -220,7 +220,7 @@ fn aliyun_config_json_ak_and_sts() {
         r#"{"current":"default","profiles":[
   {"name":"default","mode":"AK","access_key_id":"LTAIFILE7777","access_key_secret":"file-secret-XYZ","region_id":"cn-hangzhou"},
   {"name":"sts","mode":"StsToken","access_key_id":"STS.FILE8888","access_key_secret":"file-secret-XYZ","sts_token":"sts-token-XYZ","region_id":"cn-qingdao"},
-  {"name":"role","mode":"RamRoleArn","access_key_id":"x","access_key_secret":"file-secret-XYZ"}
+  {"name":"role","mode":"CloudSSO","access_key_id":"x","access_key_secret":"file-secret-XYZ"}
 ],"meta_path":""}"#,
     );
     let v = show(home.path(), &["--provider", "ens"], &[]);
@@ -240,7 +240,7 @@ fn aliyun_config_json_ak_and_sts() {
         &[("ALIBABA_CLOUD_PROFILE", "role")],
     );
     assert_eq!(o.status.code(), Some(3));
-    assert!(stderr(&o).contains("RamRoleArn"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("CloudSSO"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("file-secret-XYZ"));
 }
 

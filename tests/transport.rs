@@ -377,6 +377,8 @@ fn imgctl_bounded(args: &[&str], limit: Duration) -> (Option<i32>, String, Durat
         .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path().join(".config"))
         .env("XDG_CACHE_HOME", home.path().join(".cache"))

@@ -49,13 +49,16 @@ const MAX_PAGES: usize = 20;
 pub struct Ens {
     ctx: Ctx,
     api: Api,
+    /// Asked before every request: fetched keys are refreshed in time.
+    creds: crate::refresh::Handle,
 }
 
 impl Ens {
     pub fn new(ctx: Ctx) -> Result<Self> {
         let endpoint = ctx.settings.endpoint_url.as_ref().map(|v| v.value.as_str());
         let api = Api::new(Provider::Ens, VERSION, endpoint, HOST)?;
-        Ok(Ens { ctx, api })
+        let creds = crate::cloud::alibaba::credentials::handle(&ctx.settings)?;
+        Ok(Ens { ctx, api, creds })
     }
 
     /// Sends, or with `--dry-run` signs, shows (with --debug) and keeps.
@@ -67,7 +70,8 @@ impl Ens {
         idempotency: Idempotency,
     ) -> Result<Outcome> {
         if self.ctx.dry_run {
-            let req = rpc::fresh_request(&self.ctx, &self.api, action, params)?;
+            let keys = self.creds.keys(&self.ctx.transport).await?;
+            let req = rpc::fresh_request(&self.ctx, &self.api, &keys, action, params)?;
             self.ctx.transport.show_unsent(&req);
             return Ok(Outcome {
                 provider: Provider::Ens.as_str(),
@@ -78,7 +82,16 @@ impl Ens {
                 ..Outcome::default()
             });
         }
-        let a = match rpc::call(&self.ctx, &self.api, action, params, idempotency).await {
+        let a = match rpc::call(
+            &self.ctx,
+            &self.api,
+            &self.creds,
+            action,
+            params,
+            idempotency,
+        )
+        .await
+        {
             Ok(a) => a,
             Err(e) if idempotency == Idempotency::Unsafe && e.is_ambiguous() => {
                 return Err(self.look_up_by_name(e, params.get("ImageName")).await);
@@ -127,6 +140,7 @@ impl Ens {
             let answer = rpc::call(
                 &self.ctx,
                 &self.api,
+                &self.creds,
                 "DescribeSelfImages",
                 &p,
                 Idempotency::Safe,
@@ -166,6 +180,7 @@ impl Ens {
             let a = rpc::call(
                 &self.ctx,
                 &self.api,
+                &self.creds,
                 "DescribeSelfImages",
                 &p,
                 Idempotency::Safe,

@@ -2,6 +2,7 @@
 //! typed answer or typed error back) and the table of error codes we know
 //! how to explain.
 
+pub mod credentials;
 pub mod ecs;
 pub mod ens;
 pub mod error_codes;

@@ -4,13 +4,13 @@ use std::collections::HashMap;
 use std::time::SystemTime;
 
 use crate::backend::{Backend, Ctx};
-use crate::cloud::aws::credentials::AwsCredentials;
 use crate::cloud::aws::query::Query;
 use crate::cloud::aws::xml::Element;
 use crate::cloud::aws::{endpoint, errors, requests, xml};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
 use crate::provider::{Capabilities, Provider};
+use crate::refresh::Handle;
 use crate::sign::sigv4::{AwsCreds, sign_query_post};
 use crate::transport::{HttpRequest, HttpResponse, Idempotency, random_hex};
 
@@ -58,7 +58,7 @@ pub struct Ec2 {
     region: String,
     url: String,
     /// Asked before every request: fetched keys are refreshed in time.
-    creds: AwsCredentials,
+    creds: Handle,
     /// Import tasks seen completed, and the image each one produced: from
     /// then on the wait follows the image.
     task_images: HashMap<String, String>,
@@ -107,7 +107,7 @@ enum Sent {
 impl Ec2 {
     pub fn new(ctx: Ctx) -> Result<Self> {
         let region = ctx.settings.require_region()?.to_string();
-        let creds = AwsCredentials::from_settings(&ctx.settings)?;
+        let creds = crate::cloud::aws::credentials::handle(&ctx.settings)?;
         let configured = ctx.settings.endpoint_url.as_ref().map(|v| v.value.as_str());
         let url = endpoint::ec2_url(&region, configured)?;
         Ok(Ec2 {

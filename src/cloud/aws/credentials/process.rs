@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use crate::config::{AwsProcess, KeyPair, Source};
 use crate::error::{Error, Result};
-use crate::refresh::{TempKeys, parse_expiration};
+use crate::refresh::{TempKeys, parse_expiration, run_command};
 use crate::secret::Secret;
 
 #[derive(Deserialize)]
@@ -20,33 +20,9 @@ struct Output {
 }
 
 pub fn run(p: &AwsProcess) -> Result<TempKeys> {
-    let argv = split(&p.command).ok_or_else(|| {
-        Error::config(format!(
-            "credential_process ({}): unbalanced quotes in the command line",
-            p.source
-        ))
-    })?;
-    let Some((prog, args)) = argv.split_first() else {
-        return Err(Error::config(format!(
-            "credential_process ({}) is empty",
-            p.source
-        )));
-    };
-    let out = std::process::Command::new(prog)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| Error::config(format!("credential_process: cannot run {prog}: {e}")))?;
-    if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr);
-        return Err(Error::config(format!(
-            "credential_process {prog} failed ({}): {}",
-            out.status,
-            err.trim()
-        )));
-    }
+    let (prog, stdout) = run_command(&p.command, "credential_process", &p.source)?;
     // Never quote stdout in an error: it holds the secret.
-    let o: Output = serde_json::from_slice(&out.stdout).map_err(|e| {
+    let o: Output = serde_json::from_slice(&stdout).map_err(|e| {
         Error::config(format!(
             "credential_process {prog}: its output is not the expected JSON (line {}, column {})",
             e.line(),
@@ -82,76 +58,4 @@ pub fn run(p: &AwsProcess) -> Result<TempKeys> {
         expires,
         obtained: OffsetDateTime::now_utc(),
     })
-}
-
-/// Python's `shlex.split` (POSIX mode) for what command lines use:
-/// whitespace separates, single quotes keep everything, double quotes
-/// keep all but `\"` and `\\`, a backslash outside quotes escapes.
-fn split(s: &str) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut have = false;
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                have = true;
-                loop {
-                    match chars.next()? {
-                        '\'' => break,
-                        d => cur.push(d),
-                    }
-                }
-            }
-            '"' => {
-                have = true;
-                loop {
-                    match chars.next()? {
-                        '"' => break,
-                        '\\' => match chars.next()? {
-                            d @ ('"' | '\\' | '$' | '`') => cur.push(d),
-                            d => {
-                                cur.push('\\');
-                                cur.push(d);
-                            }
-                        },
-                        d => cur.push(d),
-                    }
-                }
-            }
-            '\\' => {
-                have = true;
-                cur.push(chars.next()?);
-            }
-            c if c.is_whitespace() => {
-                if have {
-                    out.push(std::mem::take(&mut cur));
-                    have = false;
-                }
-            }
-            c => {
-                have = true;
-                cur.push(c);
-            }
-        }
-    }
-    if have {
-        out.push(cur);
-    }
-    Some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn split_like_shlex() {
-        assert_eq!(
-            split(r#"/bin/tool --name "a b" 'c "d"' e\ f"#).unwrap(),
-            vec!["/bin/tool", "--name", "a b", "c \"d\"", "e f"]
-        );
-        assert_eq!(split(r#"x "" y"#).unwrap(), vec!["x", "", "y"]);
-        assert!(split("x 'open").is_none());
-    }
 }
