@@ -922,6 +922,19 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
             }
         }
     }
+    // Huawei: ECS metadata credentials when nothing else is configured.
+    if p == Provider::Ims
+        && identity.keys.is_none()
+        && identity.password.is_none()
+        && wanted != Some(AuthMode::Token)
+    {
+        dynamic = Some(Dynamic::HwMetadata(HwMetadata {
+            endpoint: env
+                .get("IMGCTL_HUAWEI_METADATA_ENDPOINT")
+                .map(|e| e.trim_end_matches('/').to_string())
+                .unwrap_or_else(|| "http://169.254.169.254".to_string()),
+        }));
+    }
     let Identity { keys, password } = identity;
     // Checked once here, whatever the source, so no backend ever puts
     // other text into a host name.
@@ -1207,6 +1220,13 @@ pub enum Dynamic {
     AliEcsRamRole(AliEcsRamRole),
     AliUri(AliUri),
     AliExternal(AliExternal),
+    HwMetadata(HwMetadata),
+}
+
+#[derive(Debug, Clone)]
+pub struct HwMetadata {
+    /// Base URL without a trailing slash.
+    pub endpoint: String,
 }
 
 /// Alibaba STS, `scheme://host[:port]`.
@@ -1379,6 +1399,7 @@ impl Dynamic {
             ],
             Dynamic::AliUri(u) => vec!["credentials-uri".into(), u.url.clone()],
             Dynamic::AliExternal(x) => vec!["external".into(), x.command.clone()],
+            Dynamic::HwMetadata(m) => vec!["metadata".into(), m.endpoint.clone()],
         }
     }
 
@@ -1448,6 +1469,7 @@ impl Dynamic {
                 x.command.split_whitespace().next().unwrap_or_default(),
                 x.source
             ),
+            Dynamic::HwMetadata(m) => format!("instance metadata: {}", m.endpoint),
         }
     }
 }

@@ -413,6 +413,7 @@ fn spawn(home: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::pr
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+        .env("IMGCTL_HUAWEI_METADATA_ENDPOINT", "http://127.0.0.1:1")
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("XDG_CACHE_HOME", home.join(".cache"))

@@ -379,6 +379,7 @@ fn imgctl_bounded(args: &[&str], limit: Duration) -> (Option<i32>, String, Durat
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+        .env("IMGCTL_HUAWEI_METADATA_ENDPOINT", "http://127.0.0.1:1")
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path().join(".config"))
         .env("XDG_CACHE_HOME", home.path().join(".cache"))

@@ -170,6 +170,7 @@ pub fn imgctl(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     // (a test of those sources points them at a stub instead).
     c.env("AWS_EC2_METADATA_DISABLED", "true");
     c.env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
+    c.env("IMGCTL_HUAWEI_METADATA_ENDPOINT", "http://127.0.0.1:1");
     for (k, v) in env {
         c.env(k, v);
     }

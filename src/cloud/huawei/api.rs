@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::auth::{self, CachedToken, Credentials, Token};
 use super::errors;
 use crate::cache::DiskCache;
-use crate::config::{self, ProcessEnv, Settings};
+use crate::config::{self, KeyPair, ProcessEnv, Settings};
 use crate::error::{Error, Result};
 use crate::sign::{huawei as signer, percent_encode};
 use crate::transport::{
@@ -177,10 +177,11 @@ impl Client {
     /// configured or cached is looked up (a read), so the signature shown
     /// is the one that would be sent.
     pub async fn show(&mut self, call: &Call) -> Result<()> {
-        if matches!(self.creds, Credentials::Aksk { .. }) && call.project_scoped {
+        if matches!(self.creds, Credentials::Aksk(_)) && call.project_scoped {
             self.project_id().await?;
         }
-        let req = self.build(call, OffsetDateTime::now_utc())?;
+        let keys = self.aksk_keys().await?;
+        let req = self.build(call, OffsetDateTime::now_utc(), keys.as_ref())?;
         self.transport.show_unsent(&req);
         Ok(())
     }
@@ -199,7 +200,7 @@ impl Client {
         if let Some(p) = &self.project_id {
             return Ok(p.clone());
         }
-        let key = self.project_cache_key();
+        let key = self.project_cache_key().await?;
         let path = self.cache.as_ref().map(|c| {
             c.entry(
                 "project",
@@ -240,12 +241,13 @@ impl Client {
         Ok(id)
     }
 
-    fn project_cache_key(&self) -> Vec<String> {
-        let ak = match &self.creds {
-            Credentials::Aksk { ak, .. } => ak.clone(),
-            Credentials::Token { .. } => String::new(),
-        };
-        vec![self.iam.clone(), ak, self.region.clone()]
+    async fn project_cache_key(&self) -> Result<Vec<String>> {
+        let ak = self
+            .aksk_keys()
+            .await?
+            .map(|k| k.access_key_id)
+            .unwrap_or_default();
+        Ok(vec![self.iam.clone(), ak, self.region.clone()])
     }
 
     /// Makes sure the call can be authenticated. Returns true when a token
@@ -253,7 +255,7 @@ impl Client {
     async fn ensure_auth(&mut self, call: &Call) -> Result<bool> {
         match self.creds {
             Credentials::Token { .. } => self.ensure_token().await,
-            Credentials::Aksk { .. } => {
+            Credentials::Aksk(_) => {
                 if call.project_scoped {
                     self.project_id().await?;
                 }
@@ -361,18 +363,33 @@ impl Client {
         auth::parse_token_response(&resp)
     }
 
+    /// The AK/SK to sign with now (refreshed when fetched ones near their
+    /// expiry); none in token mode.
+    async fn aksk_keys(&self) -> Result<Option<KeyPair>> {
+        match &self.creds {
+            Credentials::Aksk(h) => Ok(Some(h.keys(&self.transport).await?)),
+            Credentials::Token { .. } => Ok(None),
+        }
+    }
+
     async fn send_authenticated(&self, call: &Call) -> Result<HttpResponse> {
+        let keys = self.aksk_keys().await?;
         self.transport
             .send(
                 call.idempotency,
-                |_| self.build(call, OffsetDateTime::now_utc()),
+                |_| self.build(call, OffsetDateTime::now_utc(), keys.as_ref()),
                 classify,
             )
             .await
     }
 
     /// The request for one attempt, authenticated at `now`.
-    fn build(&self, call: &Call, now: OffsetDateTime) -> Result<HttpRequest> {
+    fn build(
+        &self,
+        call: &Call,
+        now: OffsetDateTime,
+        keys: Option<&KeyPair>,
+    ) -> Result<HttpRequest> {
         let base = match call.service {
             Service::Ims => &self.ims,
             Service::Iam => &self.iam,
@@ -391,17 +408,15 @@ impl Client {
                 headers.push(("X-Auth-Token".into(), token.into()));
                 (signer::canonical_query(&call.query), Vec::new())
             }
-            Credentials::Aksk {
-                ak,
-                sk,
-                security_token,
-            } => {
+            Credentials::Aksk(_) => {
+                let k = keys.ok_or_else(|| Error::config("no AK/SK to sign with"))?;
                 if call.project_scoped
                     && let Some(p) = &self.project_id
                 {
                     headers.push(("X-Project-Id".into(), p.clone()));
                 }
-                if let Some(t) = security_token {
+                // Added before signing: the token is a signed header.
+                if let Some(t) = &k.session_token {
                     headers.push(("X-Security-Token".into(), t.expose().into()));
                 }
                 let host = signing_host(base);
@@ -415,8 +430,8 @@ impl Client {
                         headers: &headers,
                         body: &body,
                     },
-                    ak,
-                    sk.expose(),
+                    &k.access_key_id,
+                    k.secret.expose(),
                     &sdk_date(now),
                 );
                 (signed.query, signed.headers)

@@ -8,6 +8,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::config::{AuthMode, Settings};
 use crate::error::{Error, Result};
+use crate::refresh::Handle;
 use crate::secret::Secret;
 use crate::transport::HttpResponse;
 
@@ -22,12 +23,9 @@ pub enum Credentials {
         password: Secret,
         domain: String,
     },
-    /// AK/SK, every request signed.
-    Aksk {
-        ak: String,
-        sk: Secret,
-        security_token: Option<Secret>,
-    },
+    /// AK/SK (and a security token with temporary keys), every request
+    /// signed; the handle refreshes keys fetched from ECS metadata.
+    Aksk(Handle),
 }
 
 impl Credentials {
@@ -38,6 +36,7 @@ impl Credentials {
             (Some(m), _, _) => m.value,
             (None, Some(_), _) => AuthMode::Aksk,
             (None, None, Some(_)) => AuthMode::Token,
+            (None, None, None) if s.dynamic.is_some() => AuthMode::Aksk,
             (None, None, None) => {
                 return Err(Error::config(
                     "no credentials for ims: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK \
@@ -47,17 +46,13 @@ impl Credentials {
         };
         match mode {
             AuthMode::Aksk => {
-                let k = s.keys.as_ref().ok_or_else(|| {
-                    Error::config(
+                if s.keys.is_none() && s.dynamic.is_none() {
+                    return Err(Error::config(
                         "--auth-mode aksk needs HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK \
                          (or keys in a profile)",
-                    )
-                })?;
-                Ok(Credentials::Aksk {
-                    ak: k.access_key_id.clone(),
-                    sk: k.secret.clone(),
-                    security_token: k.session_token.clone(),
-                })
+                    ));
+                }
+                Ok(Credentials::Aksk(super::credentials::handle(s)?))
             }
             AuthMode::Token => {
                 let p = s.password.as_ref().ok_or_else(|| {
