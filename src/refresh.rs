@@ -261,6 +261,19 @@ impl KeyCache {
     }
 }
 
+/// When the keys an earlier run cached for this source expire, if fresh
+/// ones are cached (`config show`: no network, no secret).
+pub fn cached_expiry(s: &Settings, cloud: &str) -> Option<OffsetDateTime> {
+    if s.no_cache {
+        return None;
+    }
+    let d = s.dynamic.as_ref()?;
+    let key = d.cache_key();
+    let key: Vec<&str> = key.iter().map(String::as_str).collect();
+    let c = KeyCache::new(config::cache_dir(&ProcessEnv), cloud, &key)?;
+    c.read(OffsetDateTime::now_utc(), &|_| {})?.expires
+}
+
 /// Keys fetched just now must be usable: a source that hands out keys
 /// already expired is an error, never a signature that will fail.
 pub fn check_not_expired(t: &TempKeys, now: OffsetDateTime, what: &str) -> Result<()> {

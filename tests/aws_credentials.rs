@@ -181,7 +181,12 @@ fn web_identity_is_exchanged_unsigned_and_its_keys_sign_ec2() {
             .as_str()
             .unwrap()
             .starts_with("web identity: role arn:aws:iam::123456789012:role/ci")
-    );
+    ); // The expiry of the keys the run above cached; no secret.
+    let exp = v["credentials"]["expires"].as_str().unwrap_or_default();
+    assert!(exp.starts_with("20") && exp.ends_with('Z'), "{v}");
+    for s in SECRETS {
+        assert!(!stdout(&o).contains(s), "{s}");
+    }
 }
 
 #[test]

@@ -7,6 +7,7 @@ use super::args::Cli;
 use super::emit;
 use crate::config::{self, ProcessEnv, Settings, Val};
 use crate::error::{EXIT_CODES_HELP, Error, Result};
+use crate::provider::Provider;
 
 pub(super) fn help(topic: &[String]) -> Result<()> {
     if topic.len() == 1 && topic[0] == "exit-codes" {
@@ -49,7 +50,20 @@ pub(super) fn show(s: &Settings) -> Value {
         "iam_endpoint_url": val(&s.iam_endpoint_url),
         "credentials": match (keys, &s.dynamic) {
             (Some(k), _) => json!({"value": "keys", "source": k.source.to_string()}),
-            (None, Some(d)) => json!({"value": d.describe(), "source": "fetched when used"}),
+            (None, Some(d)) => {
+                let cloud = match s.provider.value {
+                    Provider::Ec2 => "aws",
+                    Provider::Ens | Provider::Ecs => "alibaba",
+                    Provider::Ims => "huawei-keys",
+                };
+                let expires = crate::refresh::cached_expiry(s, cloud)
+                    .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok());
+                json!({
+                    "value": d.describe(),
+                    "source": "fetched when used",
+                    "expires": expires.map_or(json!("not fetched yet"), |e| json!(e)),
+                })
+            }
             (None, None) => json!({"value": null, "source": "not set"}),
         },
         "access_key_id": match keys {
