@@ -138,6 +138,10 @@ pub struct Settings {
     pub max_attempts: Val<u32>,
     /// `--no-cache` or IMGCTL_NO_CACHE: no on-disk credential cache.
     pub no_cache: bool,
+    /// AWS_USE_FIPS_ENDPOINT / use_fips_endpoint.
+    pub aws_fips: bool,
+    /// AWS_USE_DUALSTACK_ENDPOINT / use_dualstack_endpoint.
+    pub aws_dualstack: bool,
 }
 
 impl Settings {
@@ -849,6 +853,9 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
     // chain reaches it.
     let mut used_cloud_profile = false;
     let mut dynamic = None;
+    let no_props = BTreeMap::new();
+    let mut aws_fips = aws_flag(env, &no_props, "AWS_USE_FIPS_ENDPOINT", "");
+    let mut aws_dualstack = aws_flag(env, &no_props, "AWS_USE_DUALSTACK_ENDPOINT", "");
     match p {
         Provider::Ec2 => {
             let name = named_cloud_profile
@@ -863,6 +870,18 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
             if need_conf || named_cloud_profile.is_some() {
                 let conf = aws_config_file(env, &name)?;
                 used_cloud_profile |= conf.found;
+                aws_fips = aws_flag(
+                    env,
+                    &conf.props,
+                    "AWS_USE_FIPS_ENDPOINT",
+                    "use_fips_endpoint",
+                );
+                aws_dualstack = aws_flag(
+                    env,
+                    &conf.props,
+                    "AWS_USE_DUALSTACK_ENDPOINT",
+                    "use_dualstack_endpoint",
+                );
                 if region.is_none() {
                     region = conf.region.clone();
                 }
@@ -965,6 +984,8 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
         connect_timeout,
         read_timeout,
         max_attempts,
+        aws_fips: p == Provider::Ec2 && aws_fips,
+        aws_dualstack: p == Provider::Ec2 && aws_dualstack,
         no_cache: ov.no_cache
             || env
                 .get("IMGCTL_NO_CACHE")
@@ -1298,8 +1319,21 @@ impl KeySource {
 /// The STS that AWS roles are assumed with: never the EC2 --endpoint-url.
 #[derive(Debug, Clone)]
 pub struct AwsSts {
-    pub url: String,
+    /// A configured endpoint; `None`: the regional STS of the region's
+    /// partition (the AWS backend builds it, with FIPS/dual-stack).
+    pub url: Option<String>,
     pub region: String,
+    pub fips: bool,
+    pub dualstack: bool,
+}
+
+impl AwsSts {
+    fn host(&self) -> String {
+        match &self.url {
+            Some(u) => crate::transport::url_host(u),
+            None => format!("regional STS of {}", self.region),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -1353,7 +1387,7 @@ impl Dynamic {
                 "web-identity".into(),
                 w.role_arn.clone(),
                 w.session_name.clone().unwrap_or_default(),
-                w.sts.url.clone(),
+                w.sts.host(),
                 w.token_file.display().to_string(),
             ],
             Dynamic::AwsAssumeRole(a) => {
@@ -1363,7 +1397,7 @@ impl Dynamic {
                     a.session_name.clone().unwrap_or_default(),
                     a.external_id.clone().unwrap_or_default(),
                     a.duration_seconds.unwrap_or_default().to_string(),
-                    a.sts.url.clone(),
+                    a.sts.host(),
                 ];
                 v.extend(a.base.cache_key());
                 v
@@ -1411,13 +1445,13 @@ impl Dynamic {
                 w.role_arn,
                 w.token_file.display(),
                 w.source,
-                crate::transport::url_host(&w.sts.url)
+                w.sts.host()
             ),
             Dynamic::AwsAssumeRole(a) => format!(
                 "assume role: role {} ({}; STS {}) from {}",
                 a.role_arn,
                 a.source,
-                crate::transport::url_host(&a.sts.url),
+                a.sts.host(),
                 match &a.base {
                     KeySource::Static(k) => format!("keys of {}", k.source),
                     KeySource::Dynamic(d) => d.describe(),
@@ -1714,14 +1748,31 @@ fn aws_sts(env: &dyn Env, conf: &AwsConf, region: Option<&Val<String>>, ignore: 
             .or_else(|| env.get("AWS_ENDPOINT_URL"))
             .or_else(|| conf.sts_endpoint_url.as_ref().map(|v| v.value.clone()))
     };
-    let url = configured.unwrap_or_else(|| match &region {
-        Some(r) if r.starts_with("cn-") => format!("https://sts.{r}.amazonaws.com.cn"),
-        Some(r) => format!("https://sts.{r}.amazonaws.com"),
-        None => "https://sts.amazonaws.com".to_string(),
-    });
     AwsSts {
-        url,
+        url: configured,
         region: region.unwrap_or_else(|| "us-east-1".into()),
+        fips: aws_flag(
+            env,
+            &conf.props,
+            "AWS_USE_FIPS_ENDPOINT",
+            "use_fips_endpoint",
+        ),
+        dualstack: aws_flag(
+            env,
+            &conf.props,
+            "AWS_USE_DUALSTACK_ENDPOINT",
+            "use_dualstack_endpoint",
+        ),
+    }
+}
+
+/// A boolean setting: the environment variable, else the profile key.
+fn aws_flag(env: &dyn Env, props: &BTreeMap<String, String>, var: &str, key: &str) -> bool {
+    match env.get(var) {
+        Some(v) => v.eq_ignore_ascii_case("true"),
+        None => props
+            .get(key)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true")),
     }
 }
 
@@ -2330,6 +2381,32 @@ mod tests {
         assert_eq!(key_on_line("a\n  sk = x\n", 2, &['=']), Some("sk"));
         assert_eq!(key_on_line("a\nsk: x\n", 2, &['=', ':']), Some("sk"));
         assert_eq!(key_on_line("a\nwJalrXUtnFEMI/K7MDENG\n", 2, &['=']), None);
+    }
+
+    #[test]
+    fn fips_and_dualstack_from_env_and_profile() {
+        let tmp = tempfile::tempdir().unwrap();
+        let conf = tmp.path().join("config");
+        std::fs::write(&conf, "[default]\nuse_dualstack_endpoint = true\n").unwrap();
+        let mut env: BTreeMap<String, String> = [
+            ("AWS_ACCESS_KEY_ID", "AKIA1"),
+            ("AWS_SECRET_ACCESS_KEY", "s"),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_USE_FIPS_ENDPOINT", "true"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        env.insert("AWS_CONFIG_FILE".into(), conf.display().to_string());
+        let ov = Overrides {
+            provider: Some("ec2".into()),
+            ..Overrides::default()
+        };
+        let s = resolve(&ov, &env).unwrap();
+        assert!(s.aws_fips && s.aws_dualstack);
+        env.insert("AWS_USE_DUALSTACK_ENDPOINT".into(), "false".into());
+        let s = resolve(&ov, &env).unwrap();
+        assert!(s.aws_fips && !s.aws_dualstack);
     }
 
     #[test]

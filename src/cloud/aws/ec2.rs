@@ -109,7 +109,12 @@ impl Ec2 {
         let region = ctx.settings.require_region()?.to_string();
         let creds = crate::cloud::aws::credentials::handle(&ctx.settings)?;
         let configured = ctx.settings.endpoint_url.as_ref().map(|v| v.value.as_str());
-        let url = endpoint::ec2_url(&region, configured)?;
+        let url = endpoint::ec2_url_with(
+            &region,
+            configured,
+            ctx.settings.aws_fips,
+            ctx.settings.aws_dualstack,
+        )?;
         Ok(Ec2 {
             ctx,
             region,

@@ -6,9 +6,9 @@ use std::time::SystemTime;
 
 use time::OffsetDateTime;
 
-use crate::cloud::aws::errors;
 use crate::cloud::aws::query::Query;
 use crate::cloud::aws::xml;
+use crate::cloud::aws::{endpoint, errors};
 use crate::config::{AwsAssumeRole, AwsSts, AwsWebIdentity, KeyPair, Source};
 use crate::error::{Error, ErrorKind, ProviderError, Result};
 use crate::refresh::{TempKeys, parse_expiration};
@@ -84,13 +84,16 @@ fn mfa_code(serial: &str) -> Result<String> {
     Ok(code)
 }
 
-fn url_of(sts: &AwsSts) -> String {
-    let after_scheme = sts.url.split_once("://").map_or("", |(_, r)| r);
-    if after_scheme.contains('/') {
-        sts.url.clone()
+fn url_of(sts: &AwsSts) -> Result<String> {
+    let Some(url) = &sts.url else {
+        return endpoint::service_url("sts", &sts.region, sts.fips, sts.dualstack);
+    };
+    let after_scheme = url.split_once("://").map_or("", |(_, r)| r);
+    Ok(if after_scheme.contains('/') {
+        url.clone()
     } else {
-        format!("{}/", sts.url)
-    }
+        format!("{url}/")
+    })
 }
 
 fn verdict(resp: &HttpResponse) -> Verdict {
@@ -110,7 +113,7 @@ async fn call(
     secrets: &[Secret],
 ) -> Result<xml::Element> {
     let action = q.action().to_string();
-    let url = url_of(sts);
+    let url = url_of(sts)?;
     crate::transport::refuse_userinfo(&url)?;
     let body = q.encode();
     let build = |_attempt: u32| -> Result<HttpRequest> {
@@ -220,14 +223,22 @@ mod tests {
 
     #[test]
     fn sts_url_gets_a_path() {
-        let s = |u: &str| AwsSts {
-            url: u.into(),
-            region: "us-east-1".into(),
+        let s = |u: Option<&str>, fips| AwsSts {
+            url: u.map(str::to_string),
+            region: "eu-west-1".into(),
+            fips,
+            dualstack: false,
         };
+        let url = |s: AwsSts| url_of(&s).unwrap();
         assert_eq!(
-            url_of(&s("http://127.0.0.1:5000")),
+            url(s(Some("http://127.0.0.1:5000"), false)),
             "http://127.0.0.1:5000/"
         );
-        assert_eq!(url_of(&s("https://sts.x/p")), "https://sts.x/p");
+        assert_eq!(url(s(Some("https://sts.x/p"), false)), "https://sts.x/p");
+        assert_eq!(url(s(None, false)), "https://sts.eu-west-1.amazonaws.com/");
+        assert_eq!(
+            url(s(None, true)),
+            "https://sts-fips.eu-west-1.amazonaws.com/"
+        );
     }
 }
