@@ -32,7 +32,7 @@ pub enum Source {
         path: PathBuf,
         section: String,
     },
-    /// Temporary keys an earlier run fetched (from the source named).
+    /// Temporary keys fetched from the source named (now or by an earlier run).
     Cached(String),
     Default,
 }
@@ -46,7 +46,7 @@ impl fmt::Display for Source {
                 write!(f, "imgctl profile '{name}' ({})", path.display())
             }
             Source::CloudFile { path, section } => write!(f, "{} [{section}]", path.display()),
-            Source::Cached(from) => write!(f, "{from}, cached"),
+            Source::Cached(from) => write!(f, "{from}"),
             Source::Default => write!(f, "default"),
         }
     }
@@ -1236,6 +1236,7 @@ pub enum Dynamic {
     AwsProcess(AwsProcess),
     AwsContainer(AwsContainer),
     AwsImds(AwsImds),
+    AwsSso(AwsSso),
     AliRamRoleArn(Box<AliRamRoleArn>),
     AliOidc(AliOidc),
     AliEcsRamRole(AliEcsRamRole),
@@ -1372,6 +1373,17 @@ pub struct AwsContainer {
 }
 
 #[derive(Debug, Clone)]
+pub struct AwsSso {
+    /// ~/.aws/sso/cache/<sha1 of the session name or start URL>.json
+    pub token_file: PathBuf,
+    /// The portal, `https://portal.sso.<region>.amazonaws.com`.
+    pub endpoint: String,
+    pub account_id: String,
+    pub role_name: String,
+    pub profile: String,
+}
+
+#[derive(Debug, Clone)]
 pub struct AwsImds {
     /// Base URL, ending in `/`.
     pub endpoint: String,
@@ -1405,6 +1417,13 @@ impl Dynamic {
             Dynamic::AwsProcess(p) => vec!["process".into(), p.command.clone()],
             Dynamic::AwsContainer(c) => vec!["container".into(), c.url.clone()],
             Dynamic::AwsImds(i) => vec!["imds".into(), i.endpoint.clone()],
+            Dynamic::AwsSso(s) => vec![
+                "sso".into(),
+                s.endpoint.clone(),
+                s.account_id.clone(),
+                s.role_name.clone(),
+                s.token_file.display().to_string(),
+            ],
             Dynamic::AliRamRoleArn(a) => {
                 let mut v = vec![
                     "ram-role-arn".into(),
@@ -1468,6 +1487,10 @@ impl Dynamic {
                 c.source
             ),
             Dynamic::AwsImds(i) => format!("instance metadata: {}", i.endpoint),
+            Dynamic::AwsSso(s) => format!(
+                "SSO: role {} in account {} (profile {})",
+                s.role_name, s.account_id, s.profile
+            ),
             Dynamic::AliRamRoleArn(a) => format!(
                 "assume role: role {} ({}; STS {}) from {}",
                 a.role_arn,
@@ -1555,8 +1578,14 @@ fn aws_chain(
         Ok(())
     };
 
-    // Assumed role and web identity from the profile (role_arn).
-    if conf.props.contains_key("role_arn") {
+    // Assumed role (role_arn with source_profile or credential_source),
+    // then web identity from the environment, then from the profile.
+    let is_assume_role = conf.props.contains_key("role_arn")
+        && (conf.props.contains_key("source_profile")
+            || conf.props.contains_key("credential_source"));
+    let env_web_identity =
+        env.get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() && env.get("AWS_ROLE_ARN").is_some();
+    if conf.props.contains_key("role_arn") && (is_assume_role || !env_web_identity) {
         load_creds(&mut creds_ini)?;
         let ctx = AwsFiles {
             env,
@@ -1569,7 +1598,6 @@ fn aws_chain(
         out.dynamic = Some(ctx.role(profile, &mut Vec::new())?);
         return Ok(out);
     }
-    // Web identity from the environment.
     if let (Some(file), Some(role)) = (
         env.get("AWS_WEB_IDENTITY_TOKEN_FILE"),
         env.get("AWS_ROLE_ARN"),
@@ -1587,6 +1615,12 @@ fn aws_chain(
         return Err(Error::config(
             "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not",
         ));
+    }
+    // SSO (IAM Identity Center), from the token cache `aws sso login` left.
+    if let Some(d) = aws_sso(env, &conf, &conf.props, profile)? {
+        out.found = true;
+        out.dynamic = Some(d);
+        return Ok(out);
     }
     // ~/.aws/credentials.
     load_creds(&mut creds_ini)?;
@@ -1615,15 +1649,69 @@ fn aws_chain(
             return Ok(out);
         }
     }
-    if conf.props.contains_key("sso_session") || conf.props.contains_key("sso_start_url") {
-        return Err(Error::config(format!(
-            "profile '{profile}' uses AWS IAM Identity Center (SSO), which imgctl does not \
-             read yet: export the keys with `aws configure export-credentials --profile \
-             {profile} --format env`"
-        )));
-    }
     out.dynamic = aws_container(env)?.or_else(|| aws_imds(env, &conf));
     Ok(out)
+}
+
+/// SSO settings of a profile: `sso_session` naming an `[sso-session N]`
+/// section, or the legacy `sso_start_url`/`sso_region` keys; the token is
+/// the one `aws sso login` cached under ~/.aws/sso/cache.
+fn aws_sso(
+    env: &dyn Env,
+    conf: &AwsConf,
+    props: &BTreeMap<String, String>,
+    profile: &str,
+) -> Result<Option<Dynamic>> {
+    let (region, cache_name) = if let Some(session) = props.get("sso_session") {
+        let sec =
+            props_of(conf.ini.as_ref(), &format!("sso-session {session}")).ok_or_else(|| {
+                Error::config(format!(
+                    "AWS profile '{profile}' names sso_session {session}, but there is no \
+                 [sso-session {session}] section"
+                ))
+            })?;
+        let region = sec
+            .get("sso_region")
+            .cloned()
+            .ok_or_else(|| Error::config(format!("[sso-session {session}] has no sso_region")))?;
+        (region, session.clone())
+    } else if let Some(url) = props.get("sso_start_url") {
+        let region = props
+            .get("sso_region")
+            .cloned()
+            .ok_or_else(|| Error::config(format!("AWS profile '{profile}' has no sso_region")))?;
+        (region, url.clone())
+    } else {
+        return Ok(None);
+    };
+    let need = |k: &str| {
+        props.get(k).cloned().ok_or_else(|| {
+            Error::config(format!("AWS profile '{profile}' uses SSO but has no {k}"))
+        })
+    };
+    let account_id = need("sso_account_id")?;
+    let role_name = need("sso_role_name")?;
+    crate::ops::validate_region(&region)?;
+    let Some(home) = home(env) else {
+        return Err(Error::config(
+            "AWS SSO needs the token cache under ~/.aws/sso/cache, and HOME is not set",
+        ));
+    };
+    let digest = {
+        use sha1::Digest;
+        hex::encode(sha1::Sha1::digest(cache_name.as_bytes()))
+    };
+    let endpoint = env
+        .get("AWS_ENDPOINT_URL_SSO")
+        .unwrap_or_else(|| format!("https://portal.sso.{region}.amazonaws.com"));
+    crate::transport::refuse_userinfo(&endpoint)?;
+    Ok(Some(Dynamic::AwsSso(AwsSso {
+        token_file: home.join(".aws/sso/cache").join(format!("{digest}.json")),
+        endpoint: endpoint.trim_end_matches('/').to_string(),
+        account_id,
+        role_name,
+        profile: profile.to_string(),
+    })))
 }
 
 fn process(cmd: &str, path: &Path, section: &str) -> Dynamic {
@@ -1852,6 +1940,8 @@ impl AwsFiles<'_> {
                         command: cmd.clone(),
                         source: ssrc,
                     }))
+                } else if let Some(d) = aws_sso(self.env, self.conf, &sprops, sp)? {
+                    KeySource::Dynamic(d)
                 } else {
                     return Err(Error::config(format!(
                         "AWS profile '{profile}': source_profile '{sp}' has no credentials"

@@ -153,6 +153,7 @@ const SECRET_HEADERS: &[&str] = &[
     "x-security-token",
     "x-acs-security-token",
     "x-amz-security-token",
+    "x-amz-sso_bearer_token",
     "cookie",
     "set-cookie",
 ];

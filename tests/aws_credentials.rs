@@ -544,3 +544,73 @@ fn keys_expiring_during_a_wait_are_refreshed_before_the_next_poll() {
     // Never signed with keys past their expiry: later polls use newer keys.
     assert_ne!(ids.first(), ids.last(), "{ids:?}");
 }
+
+#[test]
+fn sso_from_the_token_cache_of_aws_sso_login() {
+    let srv = Server::start(|_, r| {
+        if r.target.starts_with("/federation/credentials?") {
+            if r.header("x-amz-sso_bearer_token") != Some("sso-access-token-SECRET") {
+                return Reply::json(401, r#"{"message":"Session token not found or invalid"}"#);
+            }
+            assert!(
+                r.target.contains("role_name=Builder")
+                    && r.target.contains("account_id=123456789012")
+            );
+            let exp = (OffsetDateTime::now_utc().unix_timestamp() + 3600) * 1000;
+            return Reply::json(
+                200,
+                &format!(
+                    r#"{{"roleCredentials":{{"accessKeyId":"ASIASSO00006","secretAccessKey":"{ISSUED_SECRET}","sessionToken":"{SESSION_TOKEN}","expiration":{exp}}}}}"#
+                ),
+            );
+        }
+        describe_ok("available")
+    });
+    let home = tempfile::tempdir().unwrap();
+    write(
+        home.path(),
+        ".aws/config",
+        "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Builder\nregion = us-east-1\n\n\
+         [sso-session corp]\nsso_region = eu-west-1\nsso_start_url = https://corp.awsapps.com/start\n",
+    );
+    let digest = {
+        use sha1::Digest;
+        hex::encode(sha1::Sha1::digest(b"corp"))
+    };
+    let cache = format!(".aws/sso/cache/{digest}.json");
+    write(
+        home.path(),
+        &cache,
+        &format!(
+            r#"{{"accessToken":"sso-access-token-SECRET","expiresAt":"{}","region":"eu-west-1"}}"#,
+            in_secs(3600)
+        ),
+    );
+    let env = [
+        ("AWS_PROFILE", "dev"),
+        ("AWS_ENDPOINT_URL_SSO", srv.url.as_str()),
+    ];
+    let o = describe(home.path(), &srv, &[], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("sso-access-token-SECRET"));
+    assert_eq!(
+        signed_with(&ec2_requests(&srv)[0]),
+        ("ASIASSO00006".into(), "ec2".into())
+    );
+    // An expired SSO session says what to do.
+    write(
+        home.path(),
+        &cache,
+        &format!(
+            r#"{{"accessToken":"sso-access-token-SECRET","expiresAt":"{}"}}"#,
+            in_secs(-60)
+        ),
+    );
+    let o = describe(home.path(), &srv, &["--no-cache"], &env);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("aws sso login --profile dev"),
+        "{}",
+        stderr(&o)
+    );
+}

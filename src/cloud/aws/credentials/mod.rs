@@ -7,14 +7,13 @@
 mod container;
 mod imds;
 mod process;
+mod sso;
 mod sts;
 
 use crate::config::{Dynamic, KeySource, Settings};
 use crate::error::{Error, Result};
 use crate::refresh::{Fetch, Handle};
 use crate::transport::Transport;
-
-pub use container::MetadataKeys;
 
 pub fn handle(s: &Settings) -> Result<Handle> {
     Handle::new(s, "aws", fetch)
@@ -34,6 +33,7 @@ fn fetch<'a>(h: &'a Handle, d: &'a Dynamic, t: &'a Transport) -> Fetch<'a> {
             Dynamic::AwsProcess(p) => process::run(p),
             Dynamic::AwsContainer(c) => container::fetch(c, t).await,
             Dynamic::AwsImds(i) => imds::fetch(i, t).await,
+            Dynamic::AwsSso(s) => sso::fetch(s, t).await,
             other => Err(Error::config(format!(
                 "{} does not give AWS credentials",
                 other.describe()
