@@ -415,9 +415,8 @@ async fn follow_to_end<B: Backend>(
             if std::io::stderr().is_terminal() {
                 eprintln!();
             }
-            if let Some(PollState::Pending { status, progress }) = last {
-                o.status = Some(status);
-                o.progress = progress;
+            if let Some(PollState::Seen(seen)) = &last {
+                o.observed(seen);
             }
             pr.print(&o)?;
             return Err(e);
@@ -438,36 +437,43 @@ async fn follow_to_end<B: Backend>(
             return Err(e);
         }
     };
+    // A wait outcome always says when the image was made (null: not known).
+    o.created = Some(None);
     match end {
-        WaitEnd::Done { image_id, status } => {
-            if image_id.is_some() {
-                o.image_id = image_id;
-            }
-            o.status = Some(status);
-            o.progress = None;
+        WaitEnd::Done(seen) => {
+            o.observed(&seen);
             pr.print(&o)
         }
-        WaitEnd::Failed { status, message } => {
-            o.status = Some(status.clone());
+        WaitEnd::Failed(seen) => {
+            o.observed(&seen);
             pr.print(&o)?;
             Err(Error::Failed(format!(
-                "{} is {status}{}",
+                "{} is {} (state {}){}",
                 what(&t),
-                if message.is_empty() {
+                seen.status,
+                seen.state.as_str(),
+                if seen.message.is_empty() {
                     String::new()
                 } else {
-                    format!(": {message}")
+                    format!(": {}", seen.message)
                 }
             )))
         }
         WaitEnd::TimedOut { last } => {
-            if let Some(PollState::Pending { status, progress }) = &last {
-                o.status = Some(status.clone());
-                o.progress = *progress;
-            }
+            let last_seen = match &last {
+                Some(PollState::Seen(seen)) => {
+                    o.observed(seen);
+                    format!(
+                        " (last status {}, state {})",
+                        seen.status,
+                        seen.state.as_str()
+                    )
+                }
+                _ => String::new(),
+            };
             pr.print(&o)?;
             Err(Error::WaitTimeout(format!(
-                "{} not done after {}s; it may still be running",
+                "{} not done after {}s{last_seen}; it may still be running",
                 what(&t),
                 wo.timeout.as_secs()
             )))
@@ -490,8 +496,16 @@ struct Printer {
 
 impl Printer {
     fn print(&self, o: &Outcome) -> Result<()> {
+        let mut o = o.clone();
+        // Every outcome with a status carries its state, whichever verb
+        // made it: a backend that left it out gets it from the table.
+        if let (Some(status), None) = (&o.status, o.state)
+            && let Ok(p) = crate::provider::Provider::parse(o.provider)
+        {
+            o.state = Some(cloud::state_of(p, status));
+        }
         self.print_value(
-            serde_json::to_value(o).unwrap_or(Value::Null),
+            serde_json::to_value(&o).unwrap_or(Value::Null),
             std::io::stdout().is_terminal(),
         )
     }

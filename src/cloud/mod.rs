@@ -10,6 +10,7 @@ use crate::backend::{Backend, Ctx};
 use crate::error::Result;
 use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
 use crate::provider::{Capabilities, Provider};
+use crate::vocab::{Spelling, State, StatusEntry};
 
 /// Which verb flags a provider's cloud can honour. A flag outside its
 /// verb's list is refused with a usage error naming flag and provider,
@@ -21,6 +22,32 @@ pub fn capabilities(p: Provider) -> &'static Capabilities {
         Provider::Ec2 => &aws::ec2::CAPABILITIES,
         Provider::Ims => &huawei::ims::CAPABILITIES,
     }
+}
+
+/// How the provider's cloud spells each enumerated flag value.
+pub fn values(p: Provider) -> &'static [Spelling] {
+    match p {
+        Provider::Ens => alibaba::ens::VALUES,
+        Provider::Ecs => alibaba::ecs::VALUES,
+        Provider::Ec2 => aws::ec2::VALUES,
+        Provider::Ims => huawei::ims::VALUES,
+    }
+}
+
+/// Every documented status of the provider's cloud and its neutral state.
+pub fn statuses(p: Provider) -> &'static [StatusEntry] {
+    match p {
+        Provider::Ens => alibaba::ens::STATUSES,
+        Provider::Ecs => alibaba::ecs::STATUSES,
+        Provider::Ec2 => aws::ec2::STATUSES,
+        Provider::Ims => huawei::ims::STATUSES,
+    }
+}
+
+/// The neutral state of one of the provider's statuses (`unknown` when
+/// the status is not in its table).
+pub fn state_of(p: Provider, status: &str) -> State {
+    crate::vocab::state_of(statuses(p), status)
 }
 
 /// The backend of the provider the settings chose. An enum rather than a
