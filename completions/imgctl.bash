@@ -71,7 +71,7 @@ _imgctl() {
 
     case "${cmd}" in
         imgctl)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version image create import modify describe wait config emulator completion help"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version image create import modify describe wait config emulator completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -133,6 +133,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -141,7 +145,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__completion)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version bash elvish fish powershell zsh"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -201,6 +205,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -211,7 +219,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__config)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version show"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -273,6 +281,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -281,7 +293,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__config__subcmd__show)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -343,6 +355,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -351,7 +367,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__create)
-            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -418,11 +434,11 @@ _imgctl() {
                     return 0
                     ;;
                 --architecture)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "x86_64 arm64 i386" -- "${cur}"))
                     return 0
                     ;;
                 --boot-mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "legacy uefi uefi-preferred" -- "${cur}"))
                     return 0
                     ;;
                 --provider)
@@ -481,6 +497,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -489,7 +509,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__describe)
-            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -555,6 +575,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -563,7 +587,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__emulator)
-            opts="-h -V --listen --speed --fault --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --listen --speed --fault --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -637,6 +661,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -645,7 +673,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__help)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -705,6 +733,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -715,7 +747,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version create import modify describe wait"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version create import modify describe wait"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -777,6 +809,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -785,7 +821,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__create)
-            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,11 +888,11 @@ _imgctl() {
                     return 0
                     ;;
                 --architecture)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "x86_64 arm64 i386" -- "${cur}"))
                     return 0
                     ;;
                 --boot-mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "legacy uefi uefi-preferred" -- "${cur}"))
                     return 0
                     ;;
                 --provider)
@@ -913,6 +949,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -923,7 +963,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__describe)
-            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -987,6 +1027,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -997,7 +1041,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__import)
-            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1020,11 +1064,11 @@ _imgctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "qcow2 raw vhd vhdx vmdk ova" -- "${cur}"))
                     return 0
                     ;;
                 --os-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "linux windows other" -- "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -1036,15 +1080,15 @@ _imgctl() {
                     return 0
                     ;;
                 --architecture)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "x86_64 arm64 i386" -- "${cur}"))
                     return 0
                     ;;
                 --boot-mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "legacy uefi uefi-preferred" -- "${cur}"))
                     return 0
                     ;;
                 --license-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "auto byol cloud" -- "${cur}"))
                     return 0
                     ;;
                 --compute-type)
@@ -1129,6 +1173,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1139,7 +1187,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__modify)
-            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1158,7 +1206,7 @@ _imgctl() {
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "available deprecated" -- "${cur}"))
                     return 0
                     ;;
                 --family)
@@ -1166,19 +1214,19 @@ _imgctl() {
                     return 0
                     ;;
                 --boot-mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "legacy uefi uefi-preferred" -- "${cur}"))
                     return 0
                     ;;
                 --license-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "auto byol cloud" -- "${cur}"))
                     return 0
                     ;;
                 --nvme-support)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "supported unsupported" -- "${cur}"))
                     return 0
                     ;;
                 --imds-support)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "v1 v2" -- "${cur}"))
                     return 0
                     ;;
                 --launch-permission-add)
@@ -1253,6 +1301,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1261,7 +1313,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__wait)
-            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1335,6 +1387,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1343,7 +1399,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__import)
-            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1366,11 +1422,11 @@ _imgctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "qcow2 raw vhd vhdx vmdk ova" -- "${cur}"))
                     return 0
                     ;;
                 --os-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "linux windows other" -- "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -1382,15 +1438,15 @@ _imgctl() {
                     return 0
                     ;;
                 --architecture)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "x86_64 arm64 i386" -- "${cur}"))
                     return 0
                     ;;
                 --boot-mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "legacy uefi uefi-preferred" -- "${cur}"))
                     return 0
                     ;;
                 --license-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "auto byol cloud" -- "${cur}"))
                     return 0
                     ;;
                 --compute-type)
@@ -1477,6 +1533,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1485,7 +1545,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__modify)
-            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1504,7 +1564,7 @@ _imgctl() {
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "available deprecated" -- "${cur}"))
                     return 0
                     ;;
                 --family)
@@ -1512,19 +1572,19 @@ _imgctl() {
                     return 0
                     ;;
                 --boot-mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "legacy uefi uefi-preferred" -- "${cur}"))
                     return 0
                     ;;
                 --license-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "auto byol cloud" -- "${cur}"))
                     return 0
                     ;;
                 --nvme-support)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "supported unsupported" -- "${cur}"))
                     return 0
                     ;;
                 --imds-support)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "v1 v2" -- "${cur}"))
                     return 0
                     ;;
                 --launch-permission-add)
@@ -1599,6 +1659,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1607,7 +1671,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__wait)
-            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1679,6 +1743,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -190,6 +190,9 @@ pub struct GlobalArgs {
     /// Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]
     #[arg(long, global = true, value_name = "VERSION", value_parser = ["v3", "v1"])]
     pub signature_version: Option<String>,
+    /// How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]
+    #[arg(long, global = true, value_name = "FORMAT", value_parser = ["text", "json"], ignore_case = true)]
+    pub error_format: Option<String>,
     /// Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]
     #[arg(long, global = true)]
     pub emulator: bool,
