@@ -97,3 +97,103 @@ impl Backend for AnyBackend {
         each!(self, b => b.poll(target).await)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::Verb;
+    use crate::vocab::{self, State};
+    use std::collections::BTreeSet;
+
+    /// Each cloud's spellings name canonical values, and the cloud's own
+    /// spelling (what its users type) is accepted and means the same.
+    #[test]
+    fn every_spelling_is_in_the_vocabulary() {
+        for p in Provider::ALL {
+            for s in values(p) {
+                let v = vocab::vocabulary(s.flag).unwrap_or_else(|| panic!("{}", s.flag));
+                for (c, wire) in s.values {
+                    assert_eq!(v.canonical(c), Some(*c), "{} {} {c}", p.as_str(), s.flag);
+                    if !s.open {
+                        assert_eq!(
+                            v.canonical(wire),
+                            Some(*c),
+                            "{} {} {wire}",
+                            p.as_str(),
+                            s.flag
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// An enumerated flag a provider takes has its spelling table.
+    #[test]
+    fn every_enumerated_flag_has_a_spelling() {
+        for p in Provider::ALL {
+            let caps = capabilities(p);
+            for (verb, flags) in [
+                (Verb::Create, caps.create),
+                (Verb::Import, caps.import),
+                (Verb::Modify, caps.modify),
+            ] {
+                for f in flags.iter().filter(|f| vocab::vocabulary(f).is_some()) {
+                    assert!(
+                        values(p)
+                            .iter()
+                            .any(|s| s.flag == *f && s.verbs.contains(&verb)),
+                        "{} {} --{f}",
+                        p.as_str(),
+                        verb.as_str()
+                    );
+                }
+            }
+        }
+    }
+
+    /// The table in docs/guide.md is the code's, row for row.
+    #[test]
+    fn the_guides_status_table_is_the_codes() {
+        let guide = include_str!("../../docs/guide.md");
+        let section = guide
+            .split("<!-- status-table -->")
+            .nth(1)
+            .expect("the guide marks its status table with <!-- status-table -->");
+        let mut documented = BTreeSet::new();
+        for line in section.lines().filter(|l| l.starts_with("| `")) {
+            let cells: Vec<&str> = line
+                .trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().trim_matches('`'))
+                .collect();
+            let [provider, of, status, state, ..] = cells[..] else {
+                panic!("bad row {line}")
+            };
+            let state = State::parse(state).unwrap_or_else(|| panic!("bad state in {line}"));
+            documented.insert((
+                provider.to_string(),
+                of.to_string(),
+                status.to_string(),
+                state.as_str(),
+            ));
+        }
+        let code: BTreeSet<_> = Provider::ALL
+            .into_iter()
+            .flat_map(|p| {
+                statuses(p).iter().map(move |e| {
+                    (
+                        p.as_str().to_string(),
+                        e.of.to_string(),
+                        e.status.to_string(),
+                        e.state.as_str(),
+                    )
+                })
+            })
+            .collect();
+        assert_eq!(
+            documented, code,
+            "docs/guide.md's status table differs from the code's"
+        );
+    }
+}
