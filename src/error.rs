@@ -368,4 +368,10 @@ Exit codes of imgctl:
   7    the operation reached a failed state (e.g. ENS Pack_failed, EC2 failed, IMS job FAIL)
   130  interrupted (Ctrl-C, SIGINT); during a wait the outcome so far is printed on stdout
   143  terminated (SIGTERM); as 130
+
+With --error-format json (or IMGCTL_ERROR_FORMAT=json) every failure also ends
+stderr with one JSON object: {\"error\": {exit_code, kind, message, provider,
+provider_code, http_status, request_id, hint, image_id (when known), retryable}};
+kind is usage (2), config (3), refused (1), auth (4), unavailable (5),
+wait_timeout (6), failed_state (7) or interrupted (130, 143).
 ";
