@@ -160,6 +160,9 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
             VerbCall::Describe(a.image_id)
         }
         Command::Image(ImageCommand::Wait(a)) | Command::Wait(a) => VerbCall::Wait(a),
+        Command::Image(ImageCommand::List(a)) | Command::List(a) => VerbCall::List(a),
+        Command::Image(ImageCommand::Delete(a)) | Command::Delete(a) => VerbCall::Delete(a),
+        Command::Image(ImageCommand::Copy(a)) | Command::Copy(a) => VerbCall::Copy(a),
     };
     let g = &cli.global;
     let query = g.query.as_deref().map(output::compile_query).transpose()?;
@@ -228,6 +231,9 @@ async fn execute<B: Backend>(
         Prepared::Import(r) => (b.import(&r).await?, wait),
         Prepared::Modify(r) => (b.modify(&r).await?, false),
         Prepared::Describe(id) => (b.describe(&id).await?, false),
+        Prepared::List(r) => (b.list(&r).await?, false),
+        Prepared::Delete(r) => (b.delete(&r).await?, false),
+        Prepared::Copy(r) => (b.copy(&r).await?, wait),
         Prepared::Wait(t, p) => {
             let mut o = Outcome {
                 provider: p.as_str(),
