@@ -67,8 +67,8 @@ pub struct Ims {
     client: Client,
     /// After a cross-region copy: a client for the destination region and
     /// project, where the copy lives.
-    dest: Option<Client>,
-    settings: crate::config::Settings,
+    dest: Option<Box<Client>>,
+    settings: Box<crate::config::Settings>,
     dry_run: bool,
     raw: bool,
 }
@@ -84,7 +84,7 @@ impl Ims {
         Ok(Ims {
             client: Client::new(&settings, transport)?,
             dest: None,
-            settings,
+            settings: Box::new(settings),
             dry_run,
             raw,
         })
@@ -461,12 +461,15 @@ impl Backend for Ims {
         }
         // The job is followed in the source project; the image it names
         // lives in the destination's (its project looked up by region).
-        let mut settings = self.settings.clone();
+        let mut settings = (*self.settings).clone();
         if let Some(r) = settings.region.as_mut() {
             r.value = req.to_region.clone();
         }
         settings.project_id = None;
-        self.dest = Some(Client::new(&settings, self.client.transport.sibling()?)?);
+        self.dest = Some(Box::new(Client::new(
+            &settings,
+            self.client.transport.sibling()?,
+        )?));
         Ok(o)
     }
 
