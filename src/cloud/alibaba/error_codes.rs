@@ -25,11 +25,6 @@ const KNOWN: &[(&str, ErrorKind, &str)] = &[
         "instances use this image: delete them first, or delete anyway with --force",
     ),
     (
-        "ImageUseShared",
-        Refused,
-        "the image is shared with other accounts: stop sharing it (ModifyImageSharePermission) first",
-    ),
-    (
         "OperationDenied.ImageCopying",
         Refused,
         "the image is being copied: wait for the copy to finish, or cancel it (CancelCopyImage)",
@@ -145,7 +140,7 @@ const KNOWN: &[(&str, ErrorKind, &str)] = &[
     (
         "ImageUseShared",
         Refused,
-        "the image is shared with other accounts: unshare the image first, then deprecate it",
+        "the image is shared with other accounts: unshare the image first (ModifyImageSharePermission), then deprecate or delete it",
     ),
     (
         "OperationDeined.ImageUsingByInstance",
