@@ -752,3 +752,42 @@ fn ec2_sends_next_token_back() {
         format!("{base}&NextToken=tok%2B1%2F%3D")
     );
 }
+
+/// IMS token mode: the copy's destination gets its own token, scoped to
+/// the destination region's project, and the wait finds the image there.
+#[test]
+fn ims_copy_waits_in_the_destination_with_a_token() {
+    let emu = Emulator::start();
+    let base = ["--provider", "ims", "--auth-mode", "token"];
+    let v = emu.ok(&with(
+        &base,
+        &[
+            "copy",
+            "--image-id",
+            "33ad552d-1149-471c-8575-f1d02b9f3d1d",
+            "--to-region",
+            "cn-east-3",
+            "--agency-name",
+            "ag",
+            "--wait",
+            "--poll-interval",
+            "10ms",
+        ],
+    ));
+    assert_eq!(v["status"], "active", "{v}");
+    let there = emu.ok(&with(&base, &["list", "--region", "cn-east-3"]));
+    assert_eq!(ids(&there), [v["image_id"].as_str().unwrap().to_string()]);
+    let same = emu.run(&with(
+        &base,
+        &[
+            "copy",
+            "--image-id",
+            "33ad552d-1149-471c-8575-f1d02b9f3d1d",
+            "--to-region",
+            "cn-north-4",
+            "--agency-name",
+            "ag",
+        ],
+    ));
+    assert_eq!(same.status.code(), Some(2), "{}", stderr(&same));
+}
