@@ -36,11 +36,11 @@ complete -c imgctl -n "__fish_imgctl_needs_command" -l output -d 'Output format'
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_needs_command" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_needs_command" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_needs_command" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_needs_command" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_needs_command" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_needs_command" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_needs_command" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_needs_command" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_needs_command" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_needs_command" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_needs_command" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_needs_command" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -77,11 +77,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -130,11 +130,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -179,11 +179,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -222,11 +222,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -253,11 +253,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -284,11 +284,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -317,11 +317,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -346,11 +346,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -381,11 +381,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -426,11 +426,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l output -d 'Outp
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -475,11 +475,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l output -d 'Outp
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -518,11 +518,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l output -d 'Outp
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -549,11 +549,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l output -d 'Ou
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -580,11 +580,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l output -d 'Output
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -613,11 +613,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l output -d 'Output
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -642,11 +642,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l output -d 'Outp
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -677,11 +677,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l output -d 'Output
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -705,11 +705,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_see
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -734,11 +734,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_su
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -751,7 +751,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_su
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l listen -d 'Loopback address and port to listen on (a non-loopback address is refused). [default: 127.0.0.1 and a free port]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l speed -d 'Time each life-cycle phase takes; 0 moves an image one phase on per describe. [env: IMGCTL_EMULATOR_SPEED] [default: 2s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l speed -d 'Time each life-cycle phase takes, up to 1h; 0 moves an image one phase on per describe. [env: IMGCTL_EMULATOR_SPEED] [default: 2s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l fault -d 'Fault to inject, PROVIDER:OPERATION:KIND[:COUNT] with * for any; KIND is throttle, error500, error503, delay, drop, truncate, html or fail_image (repeatable). [env: IMGCTL_EMULATOR_FAULTS, ;-separated]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
 ecs\t'Alibaba Cloud Elastic Compute Service'
@@ -765,11 +765,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l output -d 'Ou
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -793,11 +793,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l output -d '
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
@@ -821,11 +821,11 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l output -d 'Output
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l poll-interval -d 'Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l connect-timeout -d 'Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l read-timeout -d 'Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''

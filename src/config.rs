@@ -233,22 +233,39 @@ impl Env for BTreeMap<String, String> {
     }
 }
 
+/// The home directory, only when it is an absolute path: with HOME unset,
+/// empty or relative, "~/.aws/config" would be a file of the current
+/// directory, and a checked-out repository could then choose the endpoint
+/// that signed requests go to. Without a home, no home file is read.
 fn home(env: &dyn Env) -> Option<PathBuf> {
-    env.get("HOME").map(PathBuf::from)
+    env.get("HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+}
+
+/// An XDG base directory: the variable when it is absolute (the spec says
+/// to ignore relative ones), else `fallback` under the home directory.
+fn xdg_dir(env: &dyn Env, var: &str, fallback: &str) -> Option<PathBuf> {
+    env.get(var)
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| home(env).map(|h| h.join(fallback)))
+}
+
+/// A cloud's own file: the path its variable names (an explicit choice,
+/// taken as given), else `rel` under a home directory, else none.
+fn home_file(env: &dyn Env, var: &str, rel: &str) -> Option<PathBuf> {
+    env.get(var)
+        .map(PathBuf::from)
+        .or_else(|| home(env).map(|h| h.join(rel)))
 }
 
 pub fn config_dir(env: &dyn Env) -> Option<PathBuf> {
-    env.get("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| home(env).map(|h| h.join(".config")))
-        .map(|d| d.join("imgctl"))
+    xdg_dir(env, "XDG_CONFIG_HOME", ".config").map(|d| d.join("imgctl"))
 }
 
 pub fn cache_dir(env: &dyn Env) -> Option<PathBuf> {
-    env.get("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| home(env).map(|h| h.join(".cache")))
-        .map(|d| d.join("imgctl"))
+    xdg_dir(env, "XDG_CACHE_HOME", ".cache").map(|d| d.join("imgctl"))
 }
 
 pub fn config_path(env: &dyn Env) -> Option<PathBuf> {
@@ -271,10 +288,163 @@ fn read_optional(path: &Path) -> Result<Option<String>> {
 pub fn load_config_file(path: &Path) -> Result<ConfigFile> {
     match read_optional(path)? {
         None => Ok(ConfigFile::default()),
-        Some(text) => {
-            toml::from_str(&text).map_err(|e| Error::config(format!("{}: {e}", path.display())))
+        Some(text) => toml::from_str(&text).map_err(|e| toml_error(path, &text, &e)),
+    }
+}
+
+/// Every key name config.toml knows: the only quoted words of a TOML
+/// error that are shown as they are.
+const CONFIG_KEYS: &[&str] = &[
+    "default_profile",
+    "profiles",
+    "provider",
+    "region",
+    "endpoint_url",
+    "iam_endpoint_url",
+    "access_key_id",
+    "access_key_secret",
+    "secret_access_key",
+    "sk",
+    "security_token",
+    "session_token",
+    "project_id",
+    "user_name",
+    "password",
+    "domain_name",
+    "auth_mode",
+    "signature_version",
+    "connect_timeout",
+    "read_timeout",
+    "max_attempts",
+    "aws_profile",
+    "aliyun_profile",
+];
+
+/// The key names of ~/.aliyun/config.json that imgctl reads.
+const ALIYUN_KEYS: &[&str] = &[
+    "current",
+    "profiles",
+    "name",
+    "mode",
+    "access_key_id",
+    "access_key_secret",
+    "sts_token",
+    "region_id",
+];
+
+// The files below hold secrets, and parsers quote the offending line or
+// value in their errors: a typo'd key or an unquoted secret would put the
+// secret on stderr (and into CI logs). So a file error says where (file,
+// line, column, key) in imgctl's words and keeps no quoted text but the
+// names of known keys.
+
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+    let Some(span) = e.span() else {
+        let what = scrub_message(e.message(), CONFIG_KEYS);
+        return Error::config(format!("{}: {what}", path.display()));
+    };
+    let (line, col) = line_col(text, span.start);
+    // The key of the line may be named in the message too ("unknown field").
+    let mut keep = CONFIG_KEYS.to_vec();
+    let key = key_on_line(text, line, &['=']);
+    keep.extend(key);
+    let what = scrub_message(e.message(), &keep);
+    located(path, line, col, key, &what)
+}
+
+fn json_error(path: &Path, e: &serde_json::Error) -> Error {
+    let what = match e.classify() {
+        serde_json::error::Category::Eof => "the JSON ends too early".to_string(),
+        serde_json::error::Category::Data => {
+            let full = e.to_string();
+            let suffix = format!(" at line {} column {}", e.line(), e.column());
+            let msg = full.strip_suffix(&suffix).unwrap_or(&full);
+            scrub_message(msg, ALIYUN_KEYS)
+        }
+        _ => "not valid JSON".to_string(),
+    };
+    if e.line() == 0 {
+        return Error::config(format!("{}: {what}", path.display()));
+    }
+    // JSON keys are quoted strings: no bare key to name.
+    located(path, e.line(), e.column(), None, &what)
+}
+
+fn ini_error(path: &Path, text: &str, e: &ini::ParseError) -> Error {
+    let key = key_on_line(text, e.line, &['=', ':']);
+    located(path, e.line, e.col, key, "not valid INI syntax")
+}
+
+fn located(path: &Path, line: usize, col: usize, key: Option<&str>, what: &str) -> Error {
+    let key = key.map(|k| format!(" (key '{k}')")).unwrap_or_default();
+    Error::config(format!(
+        "{}: line {line}, column {col}{key}: {what}",
+        path.display()
+    ))
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// The key a `key = value` (or INI `key: value`) line sets, when it looks
+/// like a key name: a line without one, such as a pasted secret, names
+/// nothing.
+fn key_on_line<'t>(text: &'t str, line: usize, separators: &[char]) -> Option<&'t str> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    let (k, _) = l.split_once(separators)?;
+    let k = k.trim();
+    (!k.is_empty()
+        && k.len() <= 64
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+    .then_some(k)
+}
+
+/// A parser's message with every `quoted` or "quoted" piece replaced by
+/// `…`, except the names in `keep` and bare punctuation (`=`, `"`).
+fn scrub_message(msg: &str, keep: &[&str]) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut chars = msg.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '`' && c != '"' {
+            continue;
+        }
+        let mut inner = String::new();
+        let mut closed = false;
+        while let Some(d) = chars.next() {
+            if d == c {
+                closed = true;
+                break;
+            }
+            inner.push(d);
+            // serde quotes strings with Rust escapes: \" does not close.
+            if c == '"'
+                && d == '\\'
+                && let Some(e) = chars.next()
+            {
+                inner.push(e);
+            }
+        }
+        let shown = keep.contains(&inner.as_str())
+            || (!inner.is_empty() && inner.chars().all(|ch| ch.is_ascii_punctuation()));
+        out.push_str(if shown { &inner } else { "…" });
+        if closed {
+            out.push(c);
         }
     }
+    out
 }
 
 fn first_env(env: &dyn Env, names: &[&'static str]) -> Option<Val<String>> {
@@ -742,6 +912,11 @@ pub fn resolve(ov: &Overrides, env: &dyn Env) -> Result<Settings> {
             }
         }
     }
+    // Checked once here, whatever the source, so no backend ever puts
+    // other text into a host name.
+    if let Some(r) = &region {
+        crate::ops::validate_region(&r.value).map_err(|e| from_source(e, &r.source))?;
+    }
     if cloud_profile_hint.is_some() && !used_cloud_profile {
         return Err(Error::config(format!(
             "profile '{}' is neither in {} nor in {}'s own configuration files",
@@ -781,21 +956,14 @@ fn ini_load(path: &Path) -> Result<Option<ini::Ini>> {
         None => Ok(None),
         Some(text) => ini::Ini::load_from_str(&text)
             .map(Some)
-            .map_err(|e| Error::config(format!("{}: {e}", path.display()))),
+            .map_err(|e| ini_error(path, &text, &e)),
     }
 }
 
 /// ~/.aws/credentials and ~/.aws/config, as the AWS CLI reads them.
 fn aws_files(env: &dyn Env, profile: &str) -> Result<CloudFound> {
-    let h = home(env).unwrap_or_default();
-    let cred_path = env
-        .get("AWS_SHARED_CREDENTIALS_FILE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| h.join(".aws/credentials"));
-    let conf_path = env
-        .get("AWS_CONFIG_FILE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| h.join(".aws/config"));
+    let cred_path = home_file(env, "AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
+    let conf_path = home_file(env, "AWS_CONFIG_FILE", ".aws/config");
     let mut out = CloudFound {
         found: false,
         keys: None,
@@ -829,18 +997,20 @@ fn aws_files(env: &dyn Env, profile: &str) -> Result<CloudFound> {
                 },
             }))
         };
-    if let Some(ini) = ini_load(&cred_path)?
+    if let Some(cred_path) = &cred_path
+        && let Some(ini) = ini_load(cred_path)?
         && let Some(sec) = ini.section(Some(profile))
     {
         out.found = true;
-        out.keys = take_keys(sec, &cred_path, profile)?;
+        out.keys = take_keys(sec, cred_path, profile)?;
     }
-    if let Some(ini) = ini_load(&conf_path)?
+    if let Some(conf_path) = &conf_path
+        && let Some(ini) = ini_load(conf_path)?
         && let Some(sec) = ini.section(Some(conf_section.as_str()))
     {
         out.found = true;
         if out.keys.is_none() {
-            out.keys = take_keys(sec, &conf_path, &conf_section)?;
+            out.keys = take_keys(sec, conf_path, &conf_section)?;
         }
         let src = || Source::CloudFile {
             path: conf_path.clone(),
@@ -856,7 +1026,7 @@ fn aws_files(env: &dyn Env, profile: &str) -> Result<CloudFound> {
         // nested `ec2 =` block may set endpoint_url for EC2 alone.
         if let Some(svc) = sec.get("services") {
             let sname = format!("services {}", svc.trim());
-            let text = read_optional(&conf_path)?.unwrap_or_default();
+            let text = read_optional(conf_path)?.unwrap_or_default();
             if let Some(url) = nested_service_value(&text, &sname, "ec2", "endpoint_url") {
                 out.endpoint_url = Some(Val::new(
                     url,
@@ -923,10 +1093,6 @@ struct AliyunProfile {
 
 /// ~/.aliyun/config.json, the aliyun CLI's file (modes AK and StsToken).
 fn aliyun_file(env: &dyn Env, profile: Option<&str>, must_exist: bool) -> Result<CloudFound> {
-    let path = env
-        .get("ALIBABA_CLOUD_CONFIG_FILE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home(env).unwrap_or_default().join(".aliyun/config.json"));
     let mut out = CloudFound {
         found: false,
         keys: None,
@@ -934,11 +1100,13 @@ fn aliyun_file(env: &dyn Env, profile: Option<&str>, must_exist: bool) -> Result
         endpoint_url: None,
         project_id: None,
     };
+    let Some(path) = home_file(env, "ALIBABA_CLOUD_CONFIG_FILE", ".aliyun/config.json") else {
+        return Ok(out);
+    };
     let Some(text) = read_optional(&path)? else {
         return Ok(out);
     };
-    let cfg: AliyunConfig = serde_json::from_str(&text)
-        .map_err(|e| Error::config(format!("{}: {e}", path.display())))?;
+    let cfg: AliyunConfig = serde_json::from_str(&text).map_err(|e| json_error(&path, &e))?;
     let name = profile
         .map(str::to_string)
         .or(cfg.current.clone())
@@ -994,20 +1162,19 @@ fn aliyun_file(env: &dyn Env, profile: Option<&str>, must_exist: bool) -> Result
 
 /// ~/.huaweicloud/credentials, the Huawei SDKs' profile file ([basic]).
 fn huawei_file(env: &dyn Env) -> Result<CloudFound> {
-    let path = env
-        .get("HUAWEICLOUD_SDK_CREDENTIALS_FILE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            home(env)
-                .unwrap_or_default()
-                .join(".huaweicloud/credentials")
-        });
     let mut out = CloudFound {
         found: false,
         keys: None,
         region: None,
         endpoint_url: None,
         project_id: None,
+    };
+    let Some(path) = home_file(
+        env,
+        "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+        ".huaweicloud/credentials",
+    ) else {
+        return Ok(out);
     };
     let Some(ini) = ini_load(&path)? else {
         return Ok(out);
@@ -1050,6 +1217,39 @@ pub fn mask_id(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_errors_keep_only_known_names() {
+        assert_eq!(
+            scrub_message(
+                r#"invalid type: string "S3CR\"ET", expected u32"#,
+                CONFIG_KEYS
+            ),
+            r#"invalid type: string "…", expected u32"#
+        );
+        assert_eq!(
+            scrub_message("expected `\"`, `'` or `region`; got `hunter2", CONFIG_KEYS),
+            "expected `\"`, `'` or `region`; got `…"
+        );
+        // Every name toml lists for an unknown key is one we show.
+        let e = toml::from_str::<ConfigFile>("[profiles.a]\nzzz = 1\n").unwrap_err();
+        let listed = e.message().split('`').skip(1).step_by(2);
+        for name in listed.filter(|n| *n != "zzz") {
+            assert!(
+                CONFIG_KEYS.contains(&name),
+                "{name} missing from CONFIG_KEYS"
+            );
+        }
+        let e = toml::from_str::<ConfigFile>("zzz = 1\n").unwrap_err();
+        for name in e.message().split('`').skip(1).step_by(2) {
+            assert!(name == "zzz" || CONFIG_KEYS.contains(&name), "{name}");
+        }
+        assert_eq!(line_col("ab\ncdé\nx", 7), (2, 4));
+        assert_eq!(line_col("ab", 99), (1, 3));
+        assert_eq!(key_on_line("a\n  sk = x\n", 2, &['=']), Some("sk"));
+        assert_eq!(key_on_line("a\nsk: x\n", 2, &['=', ':']), Some("sk"));
+        assert_eq!(key_on_line("a\nwJalrXUtnFEMI/K7MDENG\n", 2, &['=']), None);
+    }
 
     #[test]
     fn mask() {

@@ -15,6 +15,7 @@ pub mod exit {
     pub const WAIT_TIMEOUT: u8 = 6;
     pub const FAILED_STATE: u8 = 7;
     pub const INTERRUPTED: u8 = 130;
+    pub const TERMINATED: u8 = 143;
 }
 
 /// What a provider said when it refused a request. Everything the cloud
@@ -78,7 +79,13 @@ pub enum Error {
     WaitTimeout(String),
     /// The operation reached a failed terminal state.
     Failed(String),
+    /// What was asked about does not exist (exit 1, as a provider's
+    /// not-found answer).
+    NotFound(String),
+    /// SIGINT (Ctrl-C).
     Interrupted,
+    /// SIGTERM.
+    Terminated,
     /// Local I/O (config files, token cache).
     Io(String),
 }
@@ -158,7 +165,9 @@ impl Error {
             Error::BadResponse { .. } => exit::PROVIDER,
             Error::WaitTimeout(_) => exit::WAIT_TIMEOUT,
             Error::Failed(_) => exit::FAILED_STATE,
+            Error::NotFound(_) => exit::PROVIDER,
             Error::Interrupted => exit::INTERRUPTED,
+            Error::Terminated => exit::TERMINATED,
             Error::Io(_) => exit::CONFIG,
         }
     }
@@ -224,7 +233,9 @@ impl fmt::Display for Error {
             }
             Error::WaitTimeout(m) => write!(f, "timed out waiting: {m}"),
             Error::Failed(m) => write!(f, "operation failed: {m}"),
+            Error::NotFound(m) => write!(f, "{m}"),
             Error::Interrupted => write!(f, "interrupted"),
+            Error::Terminated => write!(f, "terminated"),
             Error::Io(m) => write!(f, "{m}"),
         }
     }
@@ -245,5 +256,6 @@ Exit codes of imgctl:
   5    network failure or throttling, retries exhausted (trying again later may help)
   6    --wait timed out: the operation may still be running; its ids are printed on stdout
   7    the operation reached a failed state (e.g. ENS Pack_failed, EC2 failed, IMS job FAIL)
-  130  interrupted (Ctrl-C)
+  130  interrupted (Ctrl-C, SIGINT); during a wait the outcome so far is printed on stdout
+  143  terminated (SIGTERM); as 130
 ";

@@ -2,6 +2,7 @@
 //! Alibaba Cloud ENS and ECS, AWS EC2 and Huawei Cloud IMS.
 
 pub mod backend;
+pub mod cache;
 pub mod cli;
 pub mod cloud;
 pub mod config;

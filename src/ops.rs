@@ -456,47 +456,65 @@ pub fn parse_object_url(s: &str) -> Result<ObjectUrl> {
     })
 }
 
-/// `30s`, `5m`, `1h30m`, `250ms`, or a bare number of seconds.
+/// `30s`, `5m`, `1h30m`, `250ms`, `2d`, or a bare number of seconds; at
+/// most 7 days, which bounds every duration imgctl takes (flags narrow it
+/// further) and keeps deadlines far from overflowing.
 pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
+    const MAX: Duration = Duration::from_secs(7 * 86_400);
     let s = s.trim();
     if s.is_empty() {
         return Err("empty duration".into());
     }
-    if let Ok(secs) = s.parse::<u64>() {
-        return Ok(Duration::from_secs(secs));
-    }
-    let mut total = Duration::ZERO;
-    let mut rest = s;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        if digits == 0 {
-            return Err(format!(
-                "invalid duration '{s}': expected e.g. 30s, 5m, 1h30m"
-            ));
-        }
-        let n: u64 = rest[..digits]
-            .parse()
-            .map_err(|_| format!("invalid duration '{s}'"))?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let unit = &rest[..unit_len];
-        rest = &rest[unit_len..];
-        let d = match unit {
-            "ms" => Duration::from_millis(n),
-            "s" => Duration::from_secs(n),
-            "m" => Duration::from_secs(n.saturating_mul(60)),
-            "h" => Duration::from_secs(n.saturating_mul(3600)),
-            _ => {
+    let too_long = || format!("invalid duration '{s}': longer than 7d");
+    let total = if let Ok(secs) = s.parse::<u64>() {
+        Duration::from_secs(secs)
+    } else {
+        let mut total = Duration::ZERO;
+        let mut rest = s;
+        while !rest.is_empty() {
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            if digits == 0 {
                 return Err(format!(
-                    "invalid duration '{s}': unknown unit '{unit}' (use ms, s, m or h)"
+                    "invalid duration '{s}': expected e.g. 30s, 5m, 1h30m"
                 ));
             }
-        };
-        total = total.saturating_add(d);
+            // Only a number too big for u64 fails here: digits were checked.
+            let n: u64 = rest[..digits].parse().map_err(|_| too_long())?;
+            rest = &rest[digits..];
+            let unit_len = rest
+                .find(|c: char| c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            let unit = &rest[..unit_len];
+            rest = &rest[unit_len..];
+            let secs_per = match unit {
+                "ms" => {
+                    total = total
+                        .checked_add(Duration::from_millis(n))
+                        .ok_or_else(too_long)?;
+                    continue;
+                }
+                "s" => 1,
+                "m" => 60,
+                "h" => 3600,
+                "d" => 86_400,
+                _ => {
+                    return Err(format!(
+                        "invalid duration '{s}': unknown unit '{unit}' (use ms, s, m, h or d)"
+                    ));
+                }
+            };
+            let d = n
+                .checked_mul(secs_per)
+                .map(Duration::from_secs)
+                .ok_or_else(too_long)?;
+            total = total.checked_add(d).ok_or_else(too_long)?;
+        }
+        total
+    };
+    if total > MAX {
+        return Err(too_long());
     }
     Ok(total)
 }
@@ -841,6 +859,30 @@ pub fn validate_tags(provider: Provider, tags: &[Tag]) -> Result<()> {
     Ok(())
 }
 
+/// A region id as every cloud spells one (cn-hangzhou, us-east-1,
+/// cn-north-4): the region becomes part of a host name
+/// (`ecs.<region>.aliyuncs.com`), so anything else — `x@evil:443/#` — could
+/// send signed requests to a host of someone else's choosing.
+pub fn is_region_id(region: &str) -> bool {
+    !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A usage error naming the region; config.rs turns it into a
+/// configuration error when the region came from the environment or a file.
+pub fn validate_region(region: &str) -> Result<()> {
+    if is_region_id(region) {
+        return Ok(());
+    }
+    Err(Error::usage(format!(
+        "invalid region '{}': a region id has only lowercase letters, digits and '-' \
+         (e.g. cn-hangzhou, us-east-1, cn-north-4)",
+        region.escape_debug()
+    )))
+}
+
 fn one_of(flag: &str, v: &str, allowed: &[&str], provider: Provider) -> Result<()> {
     if allowed.contains(&v) {
         Ok(())
@@ -1141,6 +1183,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn region_ids() {
+        for ok in ["cn-hangzhou", "us-east-1", "cn-north-4", "ap-southeast-1"] {
+            assert!(validate_region(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "x@127.0.0.1:1/#",
+            "US-EAST-1",
+            "cn hangzhou",
+            "a.b",
+            "a/b",
+            "é",
+        ] {
+            assert!(
+                matches!(validate_region(bad), Err(Error::Usage(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn ens_names() {
         assert!(validate_image_name(Provider::Ens, "web-v1:prod_2").is_ok());
         assert!(validate_image_name(Provider::Ens, "镜像-1").is_ok());
@@ -1214,6 +1277,17 @@ mod tests {
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert!(parse_duration("5x").is_err());
         assert!(parse_duration("m").is_err());
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        for huge in [
+            "7d1ms",
+            "99999999999999999h",
+            "18446744073709551615s1s",
+            "99999999999999999999999",
+            "18446744073709551615ms18446744073709551615ms",
+        ] {
+            let e = parse_duration(huge).unwrap_err();
+            assert!(e.contains("longer than 7d"), "{huge}: {e}");
+        }
     }
 
     #[test]

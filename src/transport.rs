@@ -3,15 +3,20 @@
 //! attempt, retries of what is safe to retry, and a redacting debug log.
 
 use std::cell::RefCell;
+use std::fmt;
 use std::io::Write;
-use std::time::Duration;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::secret::{Secret, scrub};
 
 pub const USER_AGENT: &str = concat!("imgctl/", env!("CARGO_PKG_VERSION"));
 
-#[derive(Debug, Clone)]
+/// Debug is written by hand: headers carry tokens and signatures, and a
+/// body may be an IAM password request, so neither may reach a log or a
+/// panic message as is.
+#[derive(Clone)]
 pub struct HttpRequest {
     pub method: &'static str,
     pub url: String,
@@ -19,11 +24,43 @@ pub struct HttpRequest {
     pub body: Vec<u8>,
 }
 
-#[derive(Debug, Clone)]
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &redact_url(&self.url))
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+#[derive(Clone)]
 pub struct HttpResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+/// As for requests: IAM answers with the token in a header.
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+struct RedactedHeaders<'a>(&'a [(String, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(k, v)| (k, redact_header(k, v))))
+            .finish()
+    }
 }
 
 impl HttpResponse {
@@ -63,9 +100,18 @@ pub enum Verdict {
     MaybeProcessed { after: Option<Duration> },
 }
 
+/// The largest answer read. The image APIs answer in kilobytes; a body
+/// past this is a proxy or a server gone wrong, and reading it would only
+/// cost memory (and, trickled, time).
+pub const MAX_BODY: usize = 8 << 20;
+
 #[derive(Debug, Clone)]
 pub struct TransportConfig {
     pub connect_timeout: Duration,
+    /// The longest silence while reading. One request as a whole, every
+    /// attempt and pause included, gets `connect_timeout + read_timeout`:
+    /// a server that trickles a byte at a time never trips the silence
+    /// timeout, and must not hold the command for ever.
     pub read_timeout: Duration,
     pub max_attempts: u32,
     pub debug: bool,
@@ -101,11 +147,14 @@ pub struct Transport {
 /// Header names whose values are credentials: never logged.
 const SECRET_HEADERS: &[&str] = &[
     "authorization",
+    "proxy-authorization",
     "x-auth-token",
     "x-subject-token",
     "x-security-token",
     "x-acs-security-token",
     "x-amz-security-token",
+    "cookie",
+    "set-cookie",
 ];
 
 /// Query parameter names whose values are credentials or signatures.
@@ -170,11 +219,18 @@ impl Transport {
         C: Fn(&HttpResponse) -> Verdict,
     {
         let max = self.cfg.max_attempts.max(1);
+        // None: a budget too large to add to the clock, i.e. no limit.
+        let deadline = Instant::now().checked_add(self.budget());
         let mut attempt = 1;
         loop {
             let req = build(attempt)?;
+            refuse_userinfo(&req.url)?;
             self.log_request(&req, &format!("attempt {attempt}"));
-            match self.send_once(&req).await {
+            let outcome = match tokio::time::timeout(left(deadline), self.send_once(&req)).await {
+                Ok(r) => r,
+                Err(_) => Err(Failure::Deadline),
+            };
+            match outcome {
                 Ok(resp) => {
                     self.log_response(&resp);
                     let verdict = classify(&resp);
@@ -187,36 +243,65 @@ impl Transport {
                         Verdict::MaybeProcessed { .. } => None,
                     };
                     match retry_after {
-                        Some(after) if attempt < max => {
-                            self.pause(attempt, after).await;
-                        }
+                        Some(after)
+                            if attempt < max && self.pause(attempt, after, deadline).await => {}
                         _ => return Ok(resp),
                     }
                 }
-                Err(e) => {
+                Err(Failure::TooLarge { status }) => {
+                    // Exit 1 like any answer we cannot read, and not
+                    // retried: the same request would get the same answer.
+                    // Ambiguous like them too: a create is looked up.
+                    return Err(Error::BadResponse {
+                        message: format!(
+                            "{} answered HTTP {status} with a body larger than {} MiB, which no \
+                             image API sends; it was not read",
+                            url_host(&req.url),
+                            MAX_BODY >> 20
+                        ),
+                        http_status: status,
+                        request_id: None,
+                    });
+                }
+                Err(Failure::Deadline) => {
+                    // Whatever was sent may have been acted on, and no time
+                    // is left for another attempt.
+                    let what = format!(
+                        "no complete answer from {} in time (a request may take connect timeout \
+                         + read timeout = {:?} in all, retries included)",
+                        url_host(&req.url),
+                        self.budget()
+                    );
+                    return Err(self.network_error(what, attempt, false, idempotency));
+                }
+                Err(Failure::Http(e)) => {
                     // reqwest's messages name the URL, whose query may hold a signature.
                     let e = e.without_url();
                     // A connect failure means nothing reached the server.
                     let not_sent = e.is_connect();
                     let retry = not_sent || idempotency == Idempotency::Safe;
-                    if !retry || attempt >= max {
-                        return Err(self.network_error(&req, &e, attempt, not_sent, idempotency));
+                    if !retry || attempt >= max || !self.pause(attempt, None, deadline).await {
+                        let what = self.describe_failure(&req, &e, not_sent);
+                        return Err(self.network_error(what, attempt, not_sent, idempotency));
                     }
                     self.debug_line(&format!(
                         "* attempt {attempt} failed: {}",
                         self.describe(&e)
                     ));
-                    self.pause(attempt, None).await;
                 }
             }
             attempt += 1;
         }
     }
 
-    async fn send_once(
-        &self,
-        req: &HttpRequest,
-    ) -> std::result::Result<HttpResponse, reqwest::Error> {
+    /// The time one request may take in all.
+    fn budget(&self) -> Duration {
+        self.cfg
+            .connect_timeout
+            .saturating_add(self.cfg.read_timeout)
+    }
+
+    async fn send_once(&self, req: &HttpRequest) -> std::result::Result<HttpResponse, Failure> {
         let method =
             reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::GET);
         let mut rb = self.client.request(method, &req.url);
@@ -226,8 +311,12 @@ impl Transport {
         if !req.body.is_empty() || matches!(req.method, "POST" | "PUT" | "PATCH") {
             rb = rb.body(req.body.clone());
         }
-        let resp = rb.send().await?;
+        let mut resp = rb.send().await?;
         let status = resp.status().as_u16();
+        let announced = resp.content_length().unwrap_or(0);
+        if announced > MAX_BODY as u64 {
+            return Err(Failure::TooLarge { status });
+        }
         let headers = resp
             .headers()
             .iter()
@@ -238,7 +327,15 @@ impl Transport {
                 )
             })
             .collect();
-        let body = resp.bytes().await?.to_vec();
+        // Chunk by chunk into one buffer: the length announced may be
+        // absent or false, so the limit holds on what actually arrives.
+        let mut body = Vec::with_capacity(announced as usize);
+        while let Some(chunk) = resp.chunk().await? {
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(Failure::TooLarge { status });
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(HttpResponse {
             status,
             headers,
@@ -257,16 +354,9 @@ impl Transport {
         scrub(&msg, &self.secrets.borrow())
     }
 
-    fn network_error(
-        &self,
-        req: &HttpRequest,
-        e: &reqwest::Error,
-        attempts: u32,
-        not_sent: bool,
-        idempotency: Idempotency,
-    ) -> Error {
+    fn describe_failure(&self, req: &HttpRequest, e: &reqwest::Error, not_sent: bool) -> String {
         let host = url_host(&req.url);
-        let what = if e.is_timeout() {
+        if e.is_timeout() {
             format!(
                 "no answer from {host} in time (connect timeout {:?}, read timeout {:?})",
                 self.cfg.connect_timeout, self.cfg.read_timeout
@@ -275,7 +365,16 @@ impl Transport {
             format!("cannot connect to {host}: {}", self.describe(e))
         } else {
             format!("request to {host} failed: {}", self.describe(e))
-        };
+        }
+    }
+
+    fn network_error(
+        &self,
+        what: String,
+        attempts: u32,
+        not_sent: bool,
+        idempotency: Idempotency,
+    ) -> Error {
         let ambiguous = if not_sent || idempotency == Idempotency::Safe {
             ""
         } else {
@@ -288,7 +387,14 @@ impl Transport {
         }
     }
 
-    async fn pause(&self, attempt: u32, after: Option<Duration>) {
+    /// Sleeps before the next attempt; false, without sleeping, when that
+    /// attempt would start past the request's deadline.
+    async fn pause(
+        &self,
+        attempt: u32,
+        after: Option<Duration>,
+        deadline: Option<Instant>,
+    ) -> bool {
         let d = match after {
             Some(d) => d.min(Duration::from_secs(60)),
             None => backoff(
@@ -298,6 +404,13 @@ impl Transport {
                 random_u64(),
             ),
         };
+        if d >= left(deadline) {
+            self.debug_line(&format!(
+                "* not retrying: a {} ms pause would pass the request's time limit",
+                d.as_millis()
+            ));
+            return false;
+        }
         self.debug_line(&format!(
             "* retrying in {} ms (attempt {} of {})",
             d.as_millis(),
@@ -305,9 +418,10 @@ impl Transport {
             self.cfg.max_attempts
         ));
         tokio::time::sleep(d).await;
+        true
     }
 
-    fn debug_line(&self, s: &str) {
+    pub fn debug_line(&self, s: &str) {
         if self.cfg.debug {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{}", scrub(s, &self.secrets.borrow()));
@@ -349,6 +463,29 @@ impl Transport {
         out.push_str(&format!("< \n< {}\n", truncate(&resp.body_text())));
         self.debug_line(out.trim_end());
     }
+}
+
+/// Why one attempt brought no response back.
+enum Failure {
+    Http(reqwest::Error),
+    /// The request's time budget ran out.
+    Deadline,
+    TooLarge {
+        status: u16,
+    },
+}
+
+impl From<reqwest::Error> for Failure {
+    fn from(e: reqwest::Error) -> Self {
+        Failure::Http(e)
+    }
+}
+
+/// What is left until `deadline` (all the time in the world without one).
+fn left(deadline: Option<Instant>) -> Duration {
+    deadline.map_or(Duration::MAX, |d| {
+        d.saturating_duration_since(Instant::now())
+    })
 }
 
 /// Exponential backoff with full jitter: a uniform pick in
@@ -424,26 +561,62 @@ fn truncate(s: &str) -> String {
     format!("{}… ({} bytes in all)", &s[..end], s.len())
 }
 
-/// `host[:port]` of a URL, for messages and for signing.
+/// `host[:port]` of a URL, for messages and for signing. Never the
+/// userinfo: it may hold a password, and such URLs are refused anyway.
 pub fn url_host(url: &str) -> String {
+    let authority = authority(url);
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, h)| h)
+        .to_string()
+}
+
+fn authority(url: &str) -> &str {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    rest[..end].to_string()
+    &rest[..end]
+}
+
+/// True when the URL names a user or password. The HTTP client would send
+/// them to the host, and `http://127.0.0.1@elsewhere` reads as local while
+/// it goes elsewhere: an endpoint never has one.
+pub fn has_userinfo(url: &str) -> bool {
+    match url::Url::parse(url) {
+        Ok(u) => !u.username().is_empty() || u.password().is_some(),
+        // Unparsable: judged on the text, erring towards "has one".
+        Err(_) => authority(url).contains('@'),
+    }
+}
+
+/// Refuses an endpoint URL with userinfo, without echoing it (it may hold
+/// a password).
+pub fn refuse_userinfo(url: &str) -> Result<()> {
+    if has_userinfo(url) {
+        return Err(Error::config(format!(
+            "endpoint URL for {}: a user name or password in an endpoint URL is not accepted",
+            url_host(url)
+        )));
+    }
+    Ok(())
 }
 
 /// True when the URL's host is this machine: no proxy, and plain HTTP is
-/// acceptable for bearer tokens.
+/// acceptable for bearer tokens. The URL is parsed as the HTTP client
+/// parses it, and only an address in 127.0.0.0/8, `::1` or the name
+/// `localhost` itself counts: `127.0.0.1.example.com` is someone else's.
 pub fn is_loopback_url(url: &str) -> bool {
-    let hostport = url_host(url);
-    let host = if let Some(rest) = hostport.strip_prefix('[') {
-        rest.split(']').next().unwrap_or("")
-    } else {
-        hostport
-            .rsplit_once(':')
-            .map(|(h, _)| h)
-            .unwrap_or(&hostport)
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
     };
-    host == "localhost" || host == "::1" || host.starts_with("127.")
+    if !u.username().is_empty() || u.password().is_some() {
+        return false;
+    }
+    match u.host() {
+        Some(url::Host::Ipv4(a)) => IpAddr::V4(a).is_loopback(),
+        Some(url::Host::Ipv6(a)) => a == std::net::Ipv6Addr::LOCALHOST,
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 /// Parses `Retry-After` in seconds (the HTTP form) or Alibaba's
@@ -495,9 +668,80 @@ mod tests {
     #[test]
     fn loopback() {
         assert!(is_loopback_url("http://127.0.0.1:8080/x"));
+        assert!(is_loopback_url("http://127.9.8.7/"));
         assert!(is_loopback_url("http://localhost/"));
+        assert!(is_loopback_url("http://LOCALHOST:80/"));
         assert!(is_loopback_url("http://[::1]:9/"));
         assert!(!is_loopback_url("https://ecs.aliyuncs.com/"));
         assert_eq!(url_host("https://a.b:44/x?y"), "a.b:44");
+    }
+
+    /// Hosts that read as local but are not, or that carry userinfo.
+    #[test]
+    fn loopback_is_decided_on_the_parsed_host() {
+        for u in [
+            "http://127.0.0.1.attacker.example",
+            "http://127.0.0.1.attacker.example:8080/v3",
+            "http://127.0.0.1@attacker.example",
+            "http://localhost:80@attacker.example",
+            "http://localhost.attacker.example/",
+            "http://user:pw@127.0.0.1:8080/",
+            "http://[::2]/",
+            "http://[::ffff:8.8.8.8]/",
+            "http://128.0.0.1/",
+            "not a url",
+            "",
+        ] {
+            assert!(!is_loopback_url(u), "{u}");
+        }
+        assert!(has_userinfo("http://127.0.0.1@attacker.example"));
+        assert!(has_userinfo("http://localhost:80@attacker.example"));
+        assert!(has_userinfo("https://alice:pw@iam.example.com/v3"));
+        assert!(!has_userinfo("https://iam.example.com/v3?x=a@b"));
+        assert!(!has_userinfo("http://127.0.0.1:8080"));
+        // Messages never show a password from the URL.
+        assert_eq!(
+            url_host("https://alice:pw@iam.example.com/v3"),
+            "iam.example.com"
+        );
+        let e = refuse_userinfo("https://alice:pw@iam.example.com/v3").expect_err("refused");
+        assert!(!e.to_string().contains("pw"), "{e}");
+    }
+
+    #[test]
+    fn debug_of_a_request_or_response_shows_no_secret() {
+        let secret = "S3CR3T-value";
+        let req = HttpRequest {
+            method: "POST",
+            url: format!("https://h/?Action=X&Signature={secret}"),
+            headers: [
+                "Authorization",
+                "X-Auth-Token",
+                "x-security-token",
+                "x-acs-security-token",
+                "X-Amz-Security-Token",
+                "Cookie",
+                "Proxy-Authorization",
+            ]
+            .iter()
+            .map(|h| (h.to_string(), format!("Bearer {secret}")))
+            .chain([("content-type".to_string(), "application/json".to_string())])
+            .collect(),
+            body: format!(r#"{{"password":"{secret}"}}"#).into_bytes(),
+        };
+        let shown = format!("{req:?} {req:#?}");
+        assert!(!shown.contains(secret), "{shown}");
+        assert!(shown.contains("application/json") && shown.contains("Action=X"));
+        assert!(
+            shown.contains(&format!("<{} bytes>", req.body.len())),
+            "{shown}"
+        );
+        let resp = HttpResponse {
+            status: 201,
+            headers: vec![("X-Subject-Token".into(), secret.into())],
+            body: secret.as_bytes().to_vec(),
+        };
+        let shown = format!("{resp:?}");
+        assert!(!shown.contains(secret), "{shown}");
     }
 }

@@ -63,26 +63,44 @@ fn transient(e: &Error) -> bool {
 }
 const ADAPTIVE_MAX: Duration = Duration::from_secs(15);
 
+/// `last` keeps the last state seen outside the future, for a caller that
+/// stops the wait before it ends (a signal).
 pub async fn wait<B: Backend>(
     b: &mut B,
     target: &WaitTarget,
     opts: &WaitOptions,
+    last: &mut Option<PollState>,
 ) -> Result<WaitEnd> {
     let start = Instant::now();
-    let deadline = start + opts.timeout;
+    let deadline = start
+        .checked_add(opts.timeout)
+        .ok_or_else(|| Error::usage("--wait-timeout is too long"))?;
     let mut interval = opts.interval.unwrap_or(ADAPTIVE_START);
-    let mut last: Option<PollState> = None;
     let mut failures = 0;
     let show = std::io::stderr().is_terminal();
     loop {
-        let state = match b.poll(target).await {
+        // A poll may not outlast the wait: a server that trickles its
+        // answer, or the retries and pauses inside one request, would
+        // otherwise hold --wait-timeout open. Dropping a status read half
+        // way is harmless.
+        let left = deadline.saturating_duration_since(Instant::now());
+        let polled = match tokio::time::timeout(left, b.poll(target)).await {
+            Ok(r) => r,
+            Err(_) => {
+                if show {
+                    eprintln!();
+                }
+                return Ok(WaitEnd::TimedOut { last: last.clone() });
+            }
+        };
+        let state = match polled {
             Ok(s) => {
                 failures = 0;
                 s
             }
             Err(e) if transient(&e) && failures + 1 < TRANSIENT_LIMIT => {
                 if Instant::now() >= deadline {
-                    return Ok(WaitEnd::TimedOut { last });
+                    return Ok(WaitEnd::TimedOut { last: last.clone() });
                 }
                 failures += 1;
                 eprintln!(
@@ -119,6 +137,16 @@ pub async fn wait<B: Backend>(
                     message: message.clone(),
                 });
             }
+            // No grace: the caller knows the id should exist by now.
+            PollState::NotFound if opts.not_found_grace.is_zero() => {
+                if show {
+                    eprintln!();
+                }
+                return Err(Error::NotFound(format!(
+                    "{} was not found",
+                    describe(target)
+                )));
+            }
             PollState::NotFound if start.elapsed() > opts.not_found_grace => {
                 return Err(Error::Failed(format!(
                     "{} was not found (still missing after {}s)",
@@ -128,13 +156,13 @@ pub async fn wait<B: Backend>(
             }
             _ => {}
         }
-        last = Some(state);
+        *last = Some(state);
         let now = Instant::now();
         if now >= deadline {
             if show {
                 eprintln!();
             }
-            return Ok(WaitEnd::TimedOut { last });
+            return Ok(WaitEnd::TimedOut { last: last.clone() });
         }
         tokio::time::sleep(interval.min(deadline - now)).await;
         if opts.interval.is_none() {

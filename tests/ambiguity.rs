@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, ChildStdout, Command, Stdio};
 
-use common::{imgctl, stderr, stdout};
+use common::{Reply, Server, imgctl, stderr, stdout};
 use serde_json::Value;
 
 /// `imgctl emulator --speed 0`, killed when dropped.
@@ -234,4 +234,56 @@ fn ec2_import_dropped_is_sent_again_with_its_client_token() {
         .filter(|c| c["operation"] == "ImportImage")
         .count();
     assert_eq!(sent, 2, "{calls}");
+}
+
+/// A 500 InternalError that carries x-acs-retry-after is still a server
+/// failure after which the image may exist: an ENS create (no idempotency
+/// token) goes once, then the image is looked up by its name.
+#[test]
+fn ens_create_answered_500_with_retry_after_is_sent_once() {
+    let srv = Server::start(|_, r| {
+        if r.header("x-acs-action") == Some("CreateImage") {
+            Reply::json(
+                500,
+                r#"{"Code":"InternalError","Message":"The request processing has failed due to some unknown error.","RequestId":"R-500"}"#,
+            )
+            .header("x-acs-retry-after", "10")
+        } else {
+            Reply::json(
+                200,
+                r#"{"Code":0,"RequestId":"R-D","TotalCount":"1","Images":{"Image":[{"ImageId":"m-made500","ImageName":"web-500","Status":"Creating"}]}}"#,
+            )
+        }
+    });
+    let home = tempfile::tempdir().expect("tempdir");
+    let o = imgctl(
+        home.path(),
+        &[
+            "--provider",
+            "ens",
+            "--endpoint-url",
+            &srv.url,
+            "create",
+            "--name",
+            "web-500",
+            "--instance-id",
+            "i-5rr1bnyrc4tswr8cq3w6y",
+        ],
+        &[
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", "imgctl-demo"),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "imgctl-demo-secret"),
+        ],
+    );
+    let err = stderr(&o);
+    let creates = srv
+        .requests()
+        .iter()
+        .filter(|r| r.header("x-acs-action") == Some("CreateImage"))
+        .count();
+    assert_eq!(creates, 1, "a create without a token must go once: {err}");
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("InternalError") && err.contains("m-made500"),
+        "{err}"
+    );
 }

@@ -4,7 +4,12 @@
 mod common;
 
 use std::cell::RefCell;
-use std::time::Duration;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 
 use common::{Reply, Server};
 use imgctl::transport::{
@@ -203,4 +208,369 @@ fn read_timeout_ends_a_silent_exchange_without_resending_a_create() {
         "{msg}"
     );
     assert_eq!(server.requests().len(), 1);
+}
+
+/// A server that reads one request head per connection and hands the
+/// stream to `answer`, each connection on its own thread: slow answers
+/// must not stop the next attempt from connecting. Counts connections.
+struct RawServer {
+    url: String,
+    connections: Arc<AtomicUsize>,
+}
+
+impl RawServer {
+    fn start(answer: impl Fn(TcpStream) + Send + Sync + 'static) -> RawServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let count = connections.clone();
+        let answer = Arc::new(answer);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                count.fetch_add(1, Ordering::SeqCst);
+                let answer = answer.clone();
+                std::thread::spawn(move || {
+                    // The request head, up to the blank line; these
+                    // tests send no body worth reading.
+                    let mut head = Vec::new();
+                    let mut b = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") {
+                        match stream.read(&mut b) {
+                            Ok(1) => head.push(b[0]),
+                            _ => return,
+                        }
+                    }
+                    answer(stream);
+                });
+            }
+        });
+        RawServer { url, connections }
+    }
+}
+
+/// Sends one safe GET through `t` on a thread of its own and gives up
+/// after `limit`: a transport that never ends fails the test, not hangs it.
+fn send_bounded(
+    t: TransportConfig,
+    url: String,
+    limit: Duration,
+) -> (
+    imgctl::error::Result<imgctl::transport::HttpResponse>,
+    Duration,
+) {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let t = Transport::new(t, vec![]).expect("transport");
+        let start = Instant::now();
+        let r = rt().block_on(t.send(
+            Idempotency::Safe,
+            |_| {
+                Ok(HttpRequest {
+                    method: "GET",
+                    url: url.clone(),
+                    headers: vec![],
+                    body: vec![],
+                })
+            },
+            classify,
+        ));
+        let _ = tx.send((r, start.elapsed()));
+    });
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("the request was still running after {limit:?}"))
+}
+
+fn trickle_config() -> TransportConfig {
+    TransportConfig {
+        max_attempts: 3,
+        loopback: true,
+        backoff_base: Duration::from_millis(1),
+        backoff_cap: Duration::from_millis(5),
+        connect_timeout: Duration::from_secs(1),
+        read_timeout: Duration::from_secs(1),
+        ..TransportConfig::default()
+    }
+}
+
+#[test]
+fn a_body_past_the_limit_is_refused_without_reading_it_all() {
+    // No Content-Length: the body runs until the server closes, 16 MiB.
+    let server = RawServer::start(|mut s| {
+        let _ = s.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n",
+        );
+        let chunk = vec![b' '; 64 * 1024];
+        for _ in 0..256 {
+            if s.write_all(&chunk).is_err() {
+                return;
+            }
+        }
+    });
+    let (r, _) = send_bounded(
+        trickle_config(),
+        server.url.clone(),
+        Duration::from_secs(30),
+    );
+    let err = r.expect_err("a 16 MiB answer must be refused");
+    assert_eq!(err.exit_code(), 1, "{err}");
+    assert!(err.to_string().contains("MiB"), "{err}");
+    // Not something to ask again: the answer would be as large.
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn an_announced_huge_body_is_refused_before_reading() {
+    // Content-Length 1 GB, then a byte now and then: reading it would take
+    // for ever and hold the memory.
+    let server = RawServer::start(|mut s| {
+        let _ = s.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n",
+        );
+        for _ in 0..600 {
+            if s.write_all(b" ").and_then(|_| s.flush()).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let (r, took) = send_bounded(
+        trickle_config(),
+        server.url.clone(),
+        Duration::from_secs(30),
+    );
+    let err = r.expect_err("a 1 GB answer must be refused");
+    assert_eq!(err.exit_code(), 1, "{err}");
+    assert!(err.to_string().contains("MiB"), "{err}");
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+}
+
+#[test]
+fn a_trickling_answer_is_cut_at_the_request_deadline() {
+    // One byte a second never trips the read (silence) timeout.
+    let server = RawServer::start(|mut s| {
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+        for _ in 0..1000 {
+            if s.write_all(b" ").and_then(|_| s.flush()).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    });
+    let (r, took) = send_bounded(
+        trickle_config(),
+        server.url.clone(),
+        Duration::from_secs(30),
+    );
+    let err = r.expect_err("must give up");
+    assert_eq!(err.exit_code(), 5, "{err}");
+    assert!(err.to_string().contains("in time"), "{err}");
+    // Connect 1 s + read 1 s is the budget of the request, retries included.
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+/// The real binary in a clean environment, killed if it outlives `limit`:
+/// (exit code, None when killed; stderr; how long it ran).
+fn imgctl_bounded(args: &[&str], limit: Duration) -> (Option<i32>, String, Duration) {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imgctl"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join(".config"))
+        .env("XDG_CACHE_HOME", home.path().join(".cache"))
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "imgctl-demo")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "imgctl-demo-secret")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run imgctl");
+    let start = Instant::now();
+    let code = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            break status.code();
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let took = start.elapsed();
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut err);
+    }
+    (code, err, took)
+}
+
+/// Answers every request with headers, then one byte of body a second.
+fn trickle_server() -> RawServer {
+    RawServer::start(|mut s| {
+        let _ = s.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n",
+        );
+        for _ in 0..1000 {
+            if s.write_all(b" ").and_then(|_| s.flush()).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    })
+}
+
+#[test]
+fn wait_timeout_holds_against_a_trickling_server() {
+    let server = trickle_server();
+    let (code, err, took) = imgctl_bounded(
+        &[
+            "--provider",
+            "ens",
+            "--endpoint-url",
+            &server.url,
+            "wait",
+            "--image-id",
+            "m-slow",
+            "--wait-timeout",
+            "3s",
+        ],
+        Duration::from_secs(40),
+    );
+    assert_eq!(code, Some(6), "took {took:?}: {err}");
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+}
+
+#[test]
+fn read_timeout_bounds_a_describe_against_a_trickling_server() {
+    let server = trickle_server();
+    let (code, err, took) = imgctl_bounded(
+        &[
+            "--provider",
+            "ens",
+            "--endpoint-url",
+            &server.url,
+            "--read-timeout",
+            "2s",
+            "--connect-timeout",
+            "2s",
+            "describe",
+            "--image-id",
+            "m-slow",
+        ],
+        Duration::from_secs(40),
+    );
+    assert_eq!(code, Some(5), "took {took:?}: {err}");
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+}
+
+/// Endpoints that read as local and are not: the IAM password and the
+/// token must not go to them over plain HTTP. A proxy stands in for the
+/// network, so whatever would have been sent shows up there.
+#[test]
+fn a_host_that_only_looks_local_gets_no_password() {
+    let proxy = Server::start(|_, _| Reply::json(500, "{}"));
+    let password = "pw-Never-Sent-9";
+    let ims = "https://ims.example.com";
+    for (ims, iam) in [
+        (ims, "http://127.0.0.1.attacker.example"),
+        (ims, "http://127.0.0.1@attacker.example/v3"),
+        (ims, "http://localhost:80@attacker.example"),
+        (
+            "http://127.0.0.1.attacker.example:8080",
+            "https://iam.example.com",
+        ),
+    ] {
+        let home = tempfile::tempdir().expect("tempdir");
+        let o = common::imgctl(
+            home.path(),
+            &[
+                "--provider",
+                "ims",
+                "--region",
+                "cn-north-4",
+                "--endpoint-url",
+                ims,
+                "--iam-endpoint-url",
+                iam,
+                "describe",
+                "--image-id",
+                "0b5c3c4a-2b7e-4a31-9d6b-0f2f1c6a9e01",
+            ],
+            &[
+                ("HW_USER_NAME", "alice"),
+                ("HW_PASSWORD", password),
+                ("HW_DOMAIN_NAME", "acct"),
+                ("HTTP_PROXY", &proxy.url),
+                ("HTTPS_PROXY", &proxy.url),
+            ],
+        );
+        let err = common::stderr(&o);
+        assert_eq!(o.status.code(), Some(3), "{ims} {iam}: {err}");
+        assert!(
+            err.contains("plain HTTP") || err.contains("user name or password"),
+            "{ims} {iam}: {err}"
+        );
+        assert!(!err.contains(password));
+    }
+    assert!(
+        proxy.requests().is_empty(),
+        "sent: {:?}",
+        proxy
+            .requests()
+            .iter()
+            .map(|r| r.target.clone())
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn an_endpoint_with_userinfo_is_refused_before_anything_is_sent() {
+    let server = Server::start(|_, _| Reply::json(200, "{}"));
+    let url = server.url.replace("http://", "http://u:pw-in-url@");
+    let home = tempfile::tempdir().expect("tempdir");
+    let o = common::imgctl(
+        home.path(),
+        &[
+            "--provider",
+            "ens",
+            "--endpoint-url",
+            &url,
+            "describe",
+            "--image-id",
+            "m-x",
+        ],
+        &[
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", "imgctl-demo"),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "imgctl-demo-secret"),
+        ],
+    );
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(!err.contains("pw-in-url"), "{err}");
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn the_emulator_url_must_really_be_local() {
+    for url in [
+        "http://127.0.0.1.attacker.example:8080",
+        "http://127.0.0.1@attacker.example",
+    ] {
+        let home = tempfile::tempdir().expect("tempdir");
+        let o = common::imgctl(
+            home.path(),
+            &[
+                "--emulator",
+                "--provider",
+                "ens",
+                "describe",
+                "--image-id",
+                "m-x",
+            ],
+            &[("IMGCTL_EMULATOR_URL", url)],
+        );
+        assert_eq!(o.status.code(), Some(2), "{url}: {}", common::stderr(&o));
+    }
 }

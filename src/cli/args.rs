@@ -39,8 +39,73 @@ fn provider_parser() -> PossibleValuesParser {
     ])
 }
 
-fn duration(s: &str) -> Result<Duration, String> {
-    parse_duration(s)
+/// The values a duration setting accepts. Checked as the flag is parsed
+/// (exit 2) and, for settings that also come from the environment or a
+/// profile, once they are resolved.
+#[derive(Debug, Clone, Copy)]
+pub struct DurationRange {
+    pub min: Duration,
+    pub max: Duration,
+    /// How `--help` and errors spell the range.
+    pub text: &'static str,
+}
+
+impl DurationRange {
+    pub fn check(&self, d: Duration) -> Result<Duration, String> {
+        if d < self.min || d > self.max {
+            return Err(format!("out of range: must be {}", self.text));
+        }
+        Ok(d)
+    }
+
+    pub fn parse(&self, s: &str) -> Result<Duration, String> {
+        match parse_duration(s) {
+            Ok(d) => self.check(d),
+            // Past parse_duration's own bound: this flag's range says more.
+            Err(e) if e.contains("longer than") => {
+                Err(format!("out of range: must be {}", self.text))
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+pub const WAIT_TIMEOUT: DurationRange = DurationRange {
+    min: Duration::from_secs(1),
+    max: Duration::from_secs(7 * 86_400),
+    text: "from 1s to 7d",
+};
+pub const POLL_INTERVAL: DurationRange = DurationRange {
+    min: Duration::from_millis(10),
+    max: Duration::from_secs(3600),
+    text: "from 10ms to 1h",
+};
+/// Connect and read timeouts.
+pub const HTTP_TIMEOUT: DurationRange = DurationRange {
+    min: Duration::from_millis(100),
+    max: Duration::from_secs(3600),
+    text: "from 100ms to 1h",
+};
+pub const EMULATOR_SPEED: DurationRange = DurationRange {
+    min: Duration::ZERO,
+    max: Duration::from_secs(3600),
+    text: "from 0 to 1h",
+};
+
+fn wait_timeout(s: &str) -> Result<Duration, String> {
+    WAIT_TIMEOUT.parse(s)
+}
+
+fn poll_interval(s: &str) -> Result<Duration, String> {
+    POLL_INTERVAL.parse(s)
+}
+
+fn http_timeout(s: &str) -> Result<Duration, String> {
+    HTTP_TIMEOUT.parse(s)
+}
+
+fn emulator_speed(s: &str) -> Result<Duration, String> {
+    EMULATOR_SPEED.parse(s)
 }
 
 #[derive(Debug, Parser)]
@@ -96,20 +161,20 @@ pub struct GlobalArgs {
     /// After create, import or copy, wait until the image is usable (or failed).
     #[arg(long, global = true)]
     pub wait: bool,
-    /// Give up waiting after this long (exit 6), e.g. 30m, 1h30m. [default: 60m]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = duration)]
+    /// Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = wait_timeout)]
     pub wait_timeout: Option<Duration>,
-    /// Time between status checks while waiting; without it, imgctl starts at 2s and backs off to 15s.
-    #[arg(long, global = true, value_name = "DURATION", value_parser = duration)]
+    /// Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = poll_interval)]
     pub poll_interval: Option<Duration>,
     /// Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]
     #[arg(long, global = true, value_name = "N")]
     pub max_attempts: Option<u32>,
-    /// Connect timeout. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = duration)]
+    /// Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = http_timeout)]
     pub connect_timeout: Option<Duration>,
-    /// Read timeout (longest silence while reading an answer). [env: IMGCTL_READ_TIMEOUT] [default: 60s]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = duration)]
+    /// Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = http_timeout)]
     pub read_timeout: Option<Duration>,
     /// Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]
     #[arg(long, global = true, value_name = "MODE", value_parser = ["token", "aksk"])]
@@ -178,8 +243,8 @@ pub struct EmulatorArgs {
     /// Loopback address and port to listen on (a non-loopback address is refused). [default: 127.0.0.1 and a free port]
     #[arg(long, value_name = "ADDR:PORT")]
     pub listen: Option<std::net::SocketAddr>,
-    /// Time each life-cycle phase takes; 0 moves an image one phase on per describe. [env: IMGCTL_EMULATOR_SPEED] [default: 2s]
-    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    /// Time each life-cycle phase takes, up to 1h; 0 moves an image one phase on per describe. [env: IMGCTL_EMULATOR_SPEED] [default: 2s]
+    #[arg(long, value_name = "DURATION", value_parser = emulator_speed)]
     pub speed: Option<Duration>,
     /// Fault to inject, PROVIDER:OPERATION:KIND[:COUNT] with * for any; KIND is throttle, error500, error503, delay, drop, truncate, html or fail_image (repeatable). [env: IMGCTL_EMULATOR_FAULTS, ;-separated]
     #[arg(long = "fault", value_name = "SPEC")]

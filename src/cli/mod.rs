@@ -40,7 +40,7 @@ use serde_json::Value;
 
 use crate::backend::{Backend, Ctx};
 use crate::cloud;
-use crate::config::{self, ProcessEnv};
+use crate::config::{self, ProcessEnv, Settings};
 use crate::error::{Error, Result, exit};
 use crate::ops::{Outcome, PollState, WaitTarget};
 use crate::output::{self, OutputFormat};
@@ -84,16 +84,16 @@ pub fn main_entry() -> u8 {
             return exit::CONFIG;
         }
     };
-    // The emulator stops on Ctrl-C by itself, as a normal end.
+    // The emulator stops on Ctrl-C by itself, as a normal end, and keeps
+    // the default SIGTERM.
     let serving = matches!(cli.command, Command::Emulator(_));
     let result = rt.block_on(async {
-        if serving {
-            return run(cli, &matches, &cmd).await;
-        }
-        tokio::select! {
-            r = run(cli, &matches, &cmd) => r,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
-        }
+        let mut sig = if serving {
+            Signals::none()
+        } else {
+            Signals::listen()
+        };
+        run(cli, &matches, &cmd, &mut sig).await
     });
     match result {
         Ok(()) => exit::OK,
@@ -104,7 +104,104 @@ pub fn main_entry() -> u8 {
     }
 }
 
-async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> {
+/// SIGINT and SIGTERM, caught so that a run can say what it had done when
+/// it was stopped. Once listening, the default action (the process dies
+/// on the spot) is gone for good: every await of a run must go through
+/// `guard`, `sending` or the wait's select, or a signal would go unheard.
+struct Signals {
+    #[cfg(unix)]
+    int: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+    listening: bool,
+}
+
+impl Signals {
+    fn none() -> Signals {
+        Signals {
+            #[cfg(unix)]
+            int: None,
+            #[cfg(unix)]
+            term: None,
+            listening: false,
+        }
+    }
+
+    /// A signal that cannot be caught keeps its default action: the
+    /// process still stops, only without a report.
+    fn listen() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Signals {
+                int: signal(SignalKind::interrupt()).ok(),
+                term: signal(SignalKind::terminate()).ok(),
+                listening: true,
+            }
+        }
+        #[cfg(not(unix))]
+        Signals { listening: true }
+    }
+
+    /// The error for the next signal; never returns without one.
+    async fn recv(&mut self) -> Error {
+        #[cfg(unix)]
+        async fn next(s: &mut Option<tokio::signal::unix::Signal>) {
+            if let Some(s) = s
+                && s.recv().await.is_some()
+            {
+                return;
+            }
+            std::future::pending().await
+        }
+        if !self.listening {
+            return std::future::pending().await;
+        }
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = next(&mut self.int) => Error::Interrupted,
+                _ = next(&mut self.term) => Error::Terminated,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            match tokio::signal::ctrl_c().await {
+                Ok(()) => Error::Interrupted,
+                Err(_) => std::future::pending().await,
+            }
+        }
+    }
+
+    /// Runs `f` unless a signal comes first.
+    async fn guard<T>(&mut self, f: impl Future<Output = Result<T>>) -> Result<T> {
+        tokio::select! {
+            r = f => r,
+            e = self.recv() => Err(e),
+        }
+    }
+
+    /// Runs a request that changes something; stopped by a signal, it
+    /// leaves open whether the change happened, and stderr says so.
+    async fn sending<T>(
+        &mut self,
+        f: impl Future<Output = Result<T>>,
+        what: impl FnOnce() -> String,
+    ) -> Result<T> {
+        tokio::select! {
+            r = f => r,
+            e = self.recv() => {
+                eprintln!(
+                    "imgctl: stopped before the answer came: {}; check before sending it again",
+                    what()
+                );
+                Err(e)
+            }
+        }
+    }
+}
+
+async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Signals) -> Result<()> {
     match &cli.command {
         Command::Help { .. } => refuse_globals(&cli.global, "help", &[])?,
         Command::Completion { .. } => refuse_globals(&cli.global, "completion", &[])?,
@@ -140,12 +237,15 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
         }
         Command::Config(ConfigCommand::Show) => {
             let g = &cli.global;
+            let query = g.query.as_deref().map(output::compile_query).transpose()?;
             let s = if g.emulator {
-                emulator::start_for_command(g, &overrides(g)).await?.0
+                sig.guard(emulator::start_for_command(g, &overrides(g)))
+                    .await?
+                    .0
             } else {
                 config::resolve(&overrides(g), &ProcessEnv)?
             };
-            let query = g.query.as_deref().map(output::compile_query).transpose()?;
+            check_timeouts(&s)?;
             let printer = Printer {
                 query,
                 format: g.output.unwrap_or(OutputFormat::Json),
@@ -168,10 +268,12 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
     let query = g.query.as_deref().map(output::compile_query).transpose()?;
     // With --emulator the settings are the emulator's; it lives as long as this call.
     let (settings, _emulator) = if g.emulator {
-        emulator::start_for_command(g, &overrides(g)).await?
+        sig.guard(emulator::start_for_command(g, &overrides(g)))
+            .await?
     } else {
         (config::resolve(&overrides(g), &ProcessEnv)?, None)
     };
+    check_timeouts(&settings)?;
     let provider = settings.provider.value;
     check_flags(provider, call.verb(), matches, cmd)?;
     check_globals(provider, &call, g)?;
@@ -206,7 +308,7 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
         dry_run: g.dry_run,
         raw: g.raw,
     };
-    dispatch(ctx, prepared, g.wait, &wait_opts, &printer).await
+    dispatch(ctx, prepared, g.wait, &wait_opts, &printer, sig).await
 }
 
 async fn dispatch(
@@ -215,8 +317,9 @@ async fn dispatch(
     wait: bool,
     wo: &WaitOptions,
     pr: &Printer,
+    sig: &mut Signals,
 ) -> Result<()> {
-    execute(&mut cloud::select(ctx)?, req, wait, wo, pr).await
+    execute(&mut cloud::select(ctx)?, req, wait, wo, pr, sig).await
 }
 
 async fn execute<B: Backend>(
@@ -225,15 +328,45 @@ async fn execute<B: Backend>(
     wait: bool,
     wo: &WaitOptions,
     pr: &Printer,
+    sig: &mut Signals,
 ) -> Result<()> {
     let (outcome, follow) = match req {
-        Prepared::Create(r) => (b.create(&r).await?, wait),
-        Prepared::Import(r) => (b.import(&r).await?, wait),
-        Prepared::Modify(r) => (b.modify(&r).await?, false),
-        Prepared::Describe(id) => (b.describe(&id).await?, false),
-        Prepared::List(r) => (b.list(&r).await?, false),
-        Prepared::Delete(r) => (b.delete(&r).await?, false),
-        Prepared::Copy(r) => (b.copy(&r).await?, wait),
+        Prepared::Create(r) => {
+            let made = sig.sending(b.create(&r), || {
+                format!("image '{}' may have been created", r.name)
+            });
+            (made.await?, wait)
+        }
+        Prepared::Import(r) => {
+            let made = sig.sending(b.import(&r), || match &r.name {
+                Some(n) => format!("an import of image '{n}' may have started"),
+                None => "an import (no --name given) may have started".into(),
+            });
+            (made.await?, wait)
+        }
+        Prepared::Modify(r) => {
+            let changed = sig.sending(b.modify(&r), || {
+                format!("image {} may have been changed", r.image_id)
+            });
+            (changed.await?, false)
+        }
+        Prepared::Describe(id) => (sig.guard(b.describe(&id)).await?, false),
+        Prepared::List(r) => (sig.guard(b.list(&r)).await?, false),
+        Prepared::Delete(r) => {
+            let gone = sig.sending(b.delete(&r), || {
+                format!("image {} may have been deleted", r.image_id)
+            });
+            (gone.await?, false)
+        }
+        Prepared::Copy(r) => {
+            let made = sig.sending(b.copy(&r), || {
+                format!(
+                    "a copy of image {} to {} may have been started",
+                    r.image_id, r.to_region
+                )
+            });
+            (made.await?, wait)
+        }
         Prepared::Wait(t, p) => {
             let mut o = Outcome {
                 provider: p.as_str(),
@@ -245,7 +378,7 @@ async fn execute<B: Backend>(
                 WaitTarget::Job(j) => o.job_id = Some(j.clone()),
                 WaitTarget::Task(k) => o.task_id = Some(k.clone()),
             }
-            return follow_to_end(b, t, o, wo, pr).await;
+            return follow_to_end(b, t, o, false, wo, pr, sig).await;
         }
     };
     if follow && !outcome.dry_run {
@@ -261,22 +394,62 @@ async fn execute<B: Backend>(
                 0,
             ));
         };
-        return follow_to_end(b, target, outcome, wo, pr).await;
+        return follow_to_end(b, target, outcome, true, wo, pr, sig).await;
     }
     pr.print(&outcome)
 }
 
 /// Waits, then prints the outcome whatever happened, so a script always
-/// gets the ids (exit 6 on timeout, 7 on a failed state).
+/// gets the ids (exit 6 on timeout, 7 on a failed state). `created`: the
+/// ids come from a create or import of this run.
 async fn follow_to_end<B: Backend>(
     b: &mut B,
     t: WaitTarget,
     mut o: Outcome,
+    created: bool,
     wo: &WaitOptions,
     pr: &Printer,
+    sig: &mut Signals,
 ) -> Result<()> {
-    let end = match crate::wait::wait(b, &t, wo).await {
+    // Only a new id may take a while to become visible; any other unknown
+    // id is an answer, as describe gives it.
+    let grace = if created {
+        wo.not_found_grace
+    } else {
+        Duration::ZERO
+    };
+    let wo = &WaitOptions {
+        not_found_grace: grace,
+        ..wo.clone()
+    };
+    let mut last = None;
+    let waited = tokio::select! {
+        r = crate::wait::wait(b, &t, wo, &mut last) => r,
+        e = sig.recv() => Err(e),
+    };
+    let end = match waited {
+        // Stopped by a signal: the ids and the last status seen are the
+        // script's only way to pick the work up again.
+        Err(e @ (Error::Interrupted | Error::Terminated)) => {
+            if std::io::stderr().is_terminal() {
+                eprintln!();
+            }
+            if let Some(PollState::Pending { status, progress }) = last {
+                o.status = Some(status);
+                o.progress = progress;
+            }
+            pr.print(&o)?;
+            return Err(e);
+        }
         Ok(end) => end,
+        Err(Error::NotFound(m)) if !created => {
+            return Err(Error::NotFound(format!(
+                "{}: {m}\n  hint: check the id and the region; only a --wait that follows a create or import waits for a new id to appear",
+                o.provider
+            )));
+        }
+        // Like describe: nothing seen, nothing to print.
+        Err(e) if !created => return Err(e),
         Err(e) => {
             // The operation itself succeeded: its ids must reach the
             // script, or a retry would make a second image.
@@ -342,10 +515,19 @@ impl Printer {
         )
     }
 
-    fn print_value(&self, mut v: Value, pretty: bool) -> Result<()> {
-        if let Some(q) = &self.query {
-            v = output::apply_query(q, &v)?;
-        }
+    fn print_value(&self, v: Value, pretty: bool) -> Result<()> {
+        let v = match &self.query {
+            None => v,
+            Some(q) => match output::apply_query(q, &v) {
+                Ok(r) => r,
+                // The request has been sent: its ids matter more than the
+                // shape the query asked for.
+                Err(e) => {
+                    eprintln!("imgctl: warning: the whole result is printed instead: {e}");
+                    v
+                }
+            },
+        };
         emit(&output::render(&v, self.format, pretty))
     }
 }
@@ -357,4 +539,18 @@ fn emit(s: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::Io(format!("cannot write to stdout: {e}"))),
     }
+}
+
+/// Flags were range-checked as they were parsed; values from the
+/// environment or a profile get the same range here.
+fn check_timeouts(s: &Settings) -> Result<()> {
+    for (name, v) in [
+        ("connect-timeout", &s.connect_timeout),
+        ("read-timeout", &s.read_timeout),
+    ] {
+        if let Err(e) = args::HTTP_TIMEOUT.check(v.value) {
+            return Err(Error::config(format!("{name} from {}: {e}", v.source)));
+        }
+    }
+    Ok(())
 }

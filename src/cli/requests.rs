@@ -205,6 +205,15 @@ pub(super) fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
             Prepared::Describe(id)
         }
         VerbCall::Wait(a) => {
+            for (flag, id) in [
+                ("image-id", &a.image_id),
+                ("job-id", &a.job_id),
+                ("task-id", &a.task_id),
+            ] {
+                if id.as_ref().is_some_and(|i| i.trim().is_empty()) {
+                    return Err(Error::usage(format!("--{flag} must not be empty")));
+                }
+            }
             let target = match (a.image_id, a.job_id, a.task_id) {
                 (Some(i), _, _) => WaitTarget::Image(i),
                 (_, Some(j), _) => WaitTarget::Job(j),
@@ -388,9 +397,6 @@ pub(super) fn check_globals(p: Provider, call: &VerbCall, g: &GlobalArgs) -> Res
             "--dry-run applies to create, import, modify, delete and copy, not {}",
             verb.as_str()
         )));
-    }
-    if g.poll_interval.is_some_and(|d| d.is_zero()) {
-        return Err(Error::usage("--poll-interval must be greater than zero"));
     }
     if let VerbCall::Wait(a) = call {
         let flag = if a.job_id.is_some() {

@@ -108,27 +108,9 @@ impl Ens {
     /// up by its name so the user knows before sending it again.
     async fn look_up_by_name(&self, e: Error, name: Option<&str>) -> Error {
         let Some(name) = name else { return e };
-        let mut p = Params::new();
-        p.put("ImageName", name)
-            .put("PageSize", PAGE_SIZE.to_string());
-        let found = rpc::call(
-            &self.ctx,
-            &self.api,
-            "DescribeSelfImages",
-            &p,
-            Idempotency::Safe,
-        )
-        .await;
-        let Ok(a) = found else { return e };
-        let Ok(list) = image_list(&a, "DescribeSelfImages") else {
+        let Some(ids) = self.ids_named(name).await else {
             return e;
         };
-        // The name filter is fuzzy: keep exact matches only.
-        let ids: Vec<String> = list
-            .iter()
-            .filter(|i| text(i, "ImageName").as_deref() == Some(name))
-            .filter_map(|i| text(i, "ImageId"))
-            .collect();
         let note = if ids.is_empty() {
             format!("ENS lists no image named '{name}' right now (check again before resending)")
         } else {
@@ -138,6 +120,47 @@ impl Ens {
             )
         };
         e.with_hint(&note)
+    }
+
+    /// The ids of the images named exactly `name`, or None when the list
+    /// could not be read. The name filter is fuzzy, so the exact name may
+    /// sit on any page behind longer names.
+    async fn ids_named(&self, name: &str) -> Option<Vec<String>> {
+        let mut ids = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let mut p = Params::new();
+            p.put("ImageName", name)
+                .put("PageNumber", page.to_string())
+                .put("PageSize", PAGE_SIZE.to_string());
+            let answer = rpc::call(
+                &self.ctx,
+                &self.api,
+                "DescribeSelfImages",
+                &p,
+                Idempotency::Safe,
+            )
+            .await;
+            let a = match answer {
+                Ok(a) if image_list(&a, "DescribeSelfImages").is_ok() => a,
+                // What earlier pages showed is still true; an empty list
+                // is not, since the rest went unread.
+                _ if !ids.is_empty() => break,
+                _ => return None,
+            };
+            let list = image_list(&a, "DescribeSelfImages").unwrap_or_default();
+            ids.extend(
+                list.iter()
+                    .filter(|i| text(i, "ImageName").as_deref() == Some(name))
+                    .filter_map(|i| text(i, "ImageId")),
+            );
+            let total = text(&a.body, "TotalCount")
+                .and_then(|t| t.parse::<usize>().ok())
+                .unwrap_or(0);
+            if list.is_empty() || page * PAGE_SIZE >= total {
+                break;
+            }
+        }
+        Some(ids)
     }
 
     /// The image with exactly this id, and the answer it came in.

@@ -55,6 +55,7 @@ fn normalize_endpoint(u: &str) -> Result<String> {
     } else {
         format!("https://{u}")
     };
+    transport::refuse_userinfo(&with_scheme)?;
     let (scheme, rest) = with_scheme.split_once("://").unwrap_or(("https", u));
     if !matches!(scheme, "http" | "https") {
         return Err(Error::config(format!(
@@ -248,6 +249,11 @@ pub fn classify(resp: &HttpResponse) -> Verdict {
         return Verdict::Final;
     }
     let code = error_fields(resp).map(|f| f.code);
+    // Throttling is refused before any work: the one answer that proves
+    // the request was not acted on.
+    if code.as_deref().is_some_and(error_codes::not_processed) {
+        return Verdict::NotProcessed { after };
+    }
     // A 503 or ServiceUnavailable does not prove the request was not acted
     // on (DESIGN §5), even with a retry-after header: only a request that
     // is safe to repeat goes again.
@@ -258,13 +264,15 @@ pub fn classify(resp: &HttpResponse) -> Verdict {
     if unavailable {
         return Verdict::MaybeProcessed { after };
     }
-    // The header is the server's own "come back later": the request was
-    // not acted on (the aliyun CLI retries on exactly this).
-    if after.is_some() {
+    // On a refusal (4xx) the header is the server's own "come back later":
+    // the request was not acted on (the aliyun CLI retries on exactly
+    // this). On a server failure it proves nothing: a 500 InternalError
+    // may come after the image was made, header or not, and an ENS create
+    // has no token, so it must be looked up, never sent again.
+    if after.is_some() && resp.status < 500 {
         return Verdict::NotProcessed { after };
     }
     match code.as_deref() {
-        Some(c) if error_codes::not_processed(c) => Verdict::NotProcessed { after },
         Some(c) if error_codes::maybe_processed(c) => Verdict::MaybeProcessed { after },
         _ if resp.status >= 500 => Verdict::MaybeProcessed { after },
         _ => Verdict::Final,
@@ -739,5 +747,38 @@ mod tests {
             }
         );
         assert_eq!(classify(&j(200, "0")), Verdict::Final);
+    }
+
+    /// The header on a server failure does not make it "not processed":
+    /// an ENS create answered so would be sent again.
+    #[test]
+    fn retry_after_on_a_server_failure_stays_ambiguous() {
+        let ms = |n| Some(std::time::Duration::from_millis(n));
+        let body = r#"{"Code":"InternalError","RequestId":"R"}"#;
+        assert_eq!(
+            classify(&resp(500, &[("x-acs-retry-after", "100")], body)),
+            Verdict::MaybeProcessed { after: ms(100) }
+        );
+        assert_eq!(
+            classify(&resp(502, &[("x-acs-retry-after", "100")], "<html>")),
+            Verdict::MaybeProcessed { after: ms(100) }
+        );
+        // Throttling is "not processed" whatever the status says.
+        assert_eq!(
+            classify(&resp(
+                503,
+                &[("x-acs-retry-after", "100")],
+                r#"{"Code":"Throttling.User"}"#
+            )),
+            Verdict::NotProcessed { after: ms(100) }
+        );
+        // The error a user sees for it stays a server failure (ambiguous).
+        let Err(Error::Provider(e)) = parse(
+            Provider::Ens,
+            &resp(500, &[("x-acs-retry-after", "100")], body),
+        ) else {
+            panic!("a provider error")
+        };
+        assert_eq!(e.kind, ErrorKind::Server);
     }
 }

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 pub fn ec2_url(region: &str, configured: Option<&str>) -> Result<String> {
     if let Some(url) = configured {
         let url = url.trim();
+        crate::transport::refuse_userinfo(url)?;
         let Some((scheme, rest)) = url.split_once("://") else {
             return Err(Error::config(format!(
                 "endpoint URL '{url}' needs a scheme, e.g. https://ec2.us-east-1.amazonaws.com"
@@ -25,11 +26,7 @@ pub fn ec2_url(region: &str, configured: Option<&str>) -> Result<String> {
             format!("{url}/")
         });
     }
-    if region.is_empty()
-        || !region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
+    if !crate::ops::is_region_id(region) {
         return Err(Error::config(format!(
             "'{region}' is not an AWS region name (e.g. us-east-1)"
         )));

@@ -3,12 +3,14 @@
 //! made afresh on every attempt, sends it through the shared transport and
 //! turns the answer into JSON or a typed error.
 
+use std::path::Path;
+
 use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::auth::{self, CachedToken, Credentials, Token};
-use super::cache::DiskCache;
 use super::errors;
+use crate::cache::DiskCache;
 use crate::config::{self, ProcessEnv, Settings};
 use crate::error::{Error, Result};
 use crate::sign::{huawei as signer, percent_encode};
@@ -200,8 +202,7 @@ impl Client {
                 &key.iter().map(String::as_str).collect::<Vec<_>>(),
             )
         });
-        if let (Some(c), Some(p)) = (&self.cache, &path)
-            && let Some(v) = c.read::<Value>(p)
+        if let Some(v) = self.cached::<Value>(path.as_deref())
             && let Some(id) = v["project_id"].as_str().filter(|s| !s.is_empty())
         {
             self.project_id = Some(id.to_string());
@@ -230,9 +231,7 @@ impl Client {
             return Err(errors::to_error(&resp));
         }
         let id = auth::parse_projects(&resp.body, &region)?;
-        if let (Some(c), Some(p)) = (&self.cache, &path) {
-            let _ = c.write(p, &serde_json::json!({"project_id": id}));
-        }
+        self.store(path.as_deref(), &serde_json::json!({"project_id": id}));
         self.project_id = Some(id.clone());
         Ok(id)
     }
@@ -273,8 +272,9 @@ impl Client {
             return Ok(false);
         }
         let path = self.token_cache_path();
-        if let (Some(c), Some(p)) = (&self.cache, &path)
-            && let Some(t) = c.read::<CachedToken>(p).and_then(Token::from_cached)
+        if let Some(t) = self
+            .cached::<CachedToken>(path.as_deref())
+            .and_then(Token::from_cached)
             && t.usable_at(now)
         {
             self.transport.add_secret(t.value.clone());
@@ -283,11 +283,32 @@ impl Client {
         }
         let token = self.fetch_token().await?;
         self.transport.add_secret(token.value.clone());
-        if let (Some(c), Some(p)) = (&self.cache, &path) {
-            let _ = c.write(p, &token.to_cached());
-        }
+        self.store(path.as_deref(), &token.to_cached());
         self.token = Some(token);
         Ok(true)
+    }
+
+    /// A cache entry, if there is one imgctl can trust; why one was not
+    /// trusted goes to the --debug log (the cache is only an optimisation).
+    fn cached<T: serde::de::DeserializeOwned>(&self, path: Option<&Path>) -> Option<T> {
+        let (c, p) = (self.cache.as_ref()?, path?);
+        match c.read(p) {
+            Ok(v) => v,
+            Err(why) => {
+                self.transport
+                    .debug_line(&format!("* ignoring the cache entry: {why}"));
+                None
+            }
+        }
+    }
+
+    fn store<T: serde::Serialize>(&self, path: Option<&Path>, value: &T) {
+        if let (Some(c), Some(p)) = (&self.cache, path)
+            && let Err(e) = c.write(p, value)
+        {
+            self.transport
+                .debug_line(&format!("* not caching in {}: {e}", p.display()));
+        }
     }
 
     fn forget_token(&mut self) {
@@ -457,6 +478,7 @@ fn sdk_date(now: OffsetDateTime) -> String {
 /// An endpoint as given, checked and without a trailing slash.
 fn base_url(url: &str, flag: &str) -> Result<String> {
     let u = url.trim().trim_end_matches('/');
+    crate::transport::refuse_userinfo(u)?;
     let ok = (u.starts_with("https://") || u.starts_with("http://"))
         && !url_host(u).is_empty()
         && !u.contains(['?', '#']);

@@ -170,8 +170,9 @@ impl Ims {
         })
     }
 
-    /// The image list entry for an id, or None when the list is empty (a
-    /// 404 here would be a wrong endpoint, not a missing image).
+    /// The image list entry for an id, or None when the list holds no
+    /// image with exactly that id (a 404 here would be a wrong endpoint,
+    /// not a missing image).
     async fn find_image(&mut self, image_id: &str) -> Result<Option<(Value, Reply)>> {
         let call = Call::ims("GET", "/v2/cloudimages".into()).query("id", image_id);
         // A copy is looked for where it lives: the destination project.
@@ -183,7 +184,13 @@ impl Ims {
         let images = reply.body["images"]
             .as_array()
             .ok_or_else(|| no_field(&reply, "images"))?;
-        Ok(images.first().cloned().map(|i| (i, reply)))
+        // A gateway or proxy that ignores the id filter answers with some
+        // other image first: reporting its status would be a wrong answer.
+        let image = images
+            .iter()
+            .find(|i| i["id"].as_str() == Some(image_id))
+            .cloned();
+        Ok(image.map(|i| (i, reply)))
     }
 
     async fn poll_image(&mut self, image_id: &str) -> Result<PollState> {
