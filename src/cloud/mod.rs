@@ -8,7 +8,10 @@ pub mod huawei;
 
 use crate::backend::{Backend, Ctx};
 use crate::error::Result;
-use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
+use crate::ops::{
+    CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage, Outcome, PollState,
+    WaitTarget,
+};
 use crate::provider::{Capabilities, Provider};
 use crate::vocab::{Spelling, State, StatusEntry};
 
@@ -93,6 +96,15 @@ impl Backend for AnyBackend {
     async fn describe(&mut self, image_id: &str) -> Result<Outcome> {
         each!(self, b => b.describe(image_id).await)
     }
+    async fn list(&mut self, req: &ListImages) -> Result<Outcome> {
+        each!(self, b => b.list(req).await)
+    }
+    async fn delete(&mut self, req: &DeleteImage) -> Result<Outcome> {
+        each!(self, b => b.delete(req).await)
+    }
+    async fn copy(&mut self, req: &CopyImage) -> Result<Outcome> {
+        each!(self, b => b.copy(req).await)
+    }
     async fn poll(&mut self, target: &WaitTarget) -> Result<PollState> {
         each!(self, b => b.poll(target).await)
     }
@@ -149,6 +161,22 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// `list --status` takes exactly the image statuses the table maps.
+    #[test]
+    fn list_statuses_are_the_tables() {
+        for p in Provider::ALL {
+            let mut table: Vec<&str> = statuses(p)
+                .iter()
+                .filter(|e| e.of == "image")
+                .map(|e| e.status)
+                .collect();
+            let mut list = crate::ops::image_statuses(p).to_vec();
+            table.sort_unstable();
+            list.sort_unstable();
+            assert_eq!(table, list, "{}", p.as_str());
         }
     }
 
