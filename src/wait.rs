@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
-use crate::ops::{PollState, WaitTarget};
+use crate::ops::{Observation, PollState, WaitTarget};
 
 #[derive(Debug, Clone)]
 pub struct WaitOptions {
@@ -28,20 +28,14 @@ impl Default for WaitOptions {
     }
 }
 
-/// How the wait ended, with the last thing seen.
+/// How the wait ended, with the last thing seen. The waiter decides on
+/// the neutral state alone: available or deprecated ends it, failed,
+/// deleting or deleted fails it, anything else (pending, unknown) waits on.
 #[derive(Debug)]
 pub enum WaitEnd {
-    Done {
-        image_id: Option<String>,
-        status: String,
-    },
-    Failed {
-        status: String,
-        message: String,
-    },
-    TimedOut {
-        last: Option<PollState>,
-    },
+    Done(Observation),
+    Failed(Observation),
+    TimedOut { last: Option<PollState> },
 }
 
 const ADAPTIVE_START: Duration = Duration::from_secs(2);
@@ -119,23 +113,17 @@ pub async fn wait<B: Backend>(
             progress_line(target, &state, start.elapsed());
         }
         match &state {
-            PollState::Done { image_id, status } => {
+            PollState::Seen(o) if o.state.is_done() => {
                 if show {
                     eprintln!();
                 }
-                return Ok(WaitEnd::Done {
-                    image_id: image_id.clone(),
-                    status: status.clone(),
-                });
+                return Ok(WaitEnd::Done(o.clone()));
             }
-            PollState::Failed { status, message } => {
+            PollState::Seen(o) if o.state.is_failure() => {
                 if show {
                     eprintln!();
                 }
-                return Ok(WaitEnd::Failed {
-                    status: status.clone(),
-                    message: message.clone(),
-                });
+                return Ok(WaitEnd::Failed(o.clone()));
             }
             // No grace: the caller knows the id should exist by now.
             PollState::NotFound if opts.not_found_grace.is_zero() => {
@@ -181,12 +169,10 @@ fn describe(t: &WaitTarget) -> String {
 
 fn progress_line(t: &WaitTarget, s: &PollState, elapsed: Duration) {
     let what = match s {
-        PollState::Pending { status, progress } => match progress {
-            Some(p) => format!("{status} {p}%"),
-            None => status.clone(),
+        PollState::Seen(o) => match o.progress {
+            Some(p) => format!("{} ({}) {p}%", o.status, o.state.as_str()),
+            None => format!("{} ({})", o.status, o.state.as_str()),
         },
-        PollState::Done { status, .. } => status.clone(),
-        PollState::Failed { status, .. } => status.clone(),
         PollState::NotFound => "not visible yet".into(),
     };
     let mut err = std::io::stderr().lock();
