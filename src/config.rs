@@ -2170,7 +2170,17 @@ fn aliyun_chain(
         let (found, _) = aliyun_file(env, profile, false)?;
         return Ok((found, Some(d)));
     }
-    let (found, mut dynamic) = aliyun_file(env, profile, need_keys)?;
+    // ALIBABA_CLOUD_CLI_PROFILE_DISABLED turns the CLI profile off as a
+    // source of credentials (its region is still read).
+    let cli_keys = need_keys && !env_true(env, "ALIBABA_CLOUD_CLI_PROFILE_DISABLED");
+    let (mut found, mut dynamic) = aliyun_file(env, profile, cli_keys)?;
+    if need_keys && found.keys.is_none() && dynamic.is_none() {
+        match alibabacloud_ini(env)? {
+            Some(KeySource::Static(k)) => found.keys = Some(k),
+            Some(KeySource::Dynamic(d)) => dynamic = Some(d),
+            None => {}
+        }
+    }
     if need_keys && found.keys.is_none() && dynamic.is_none() {
         if let Some(uri) = env.get("ALIBABA_CLOUD_CREDENTIALS_URI") {
             dynamic = Some(aliyun_uri(
@@ -2182,6 +2192,99 @@ fn aliyun_chain(
         }
     }
     Ok((found, dynamic))
+}
+
+/// ~/.alibabacloud/credentials.ini (ALIBABA_CLOUD_CREDENTIALS_FILE), the
+/// SDKs' own profile file: section ALIBABA_CLOUD_PROFILE or `default`,
+/// `type` access_key, sts, ram_role_arn or ecs_ram_role.
+fn alibabacloud_ini(env: &dyn Env) -> Result<Option<KeySource>> {
+    let Some(path) = home_file(
+        env,
+        "ALIBABA_CLOUD_CREDENTIALS_FILE",
+        ".alibabacloud/credentials.ini",
+    ) else {
+        return Ok(None);
+    };
+    let Some(ini) = ini_load(&path)? else {
+        return Ok(None);
+    };
+    let name = env
+        .get("ALIBABA_CLOUD_PROFILE")
+        .unwrap_or_else(|| "default".to_string());
+    let Some(props) = props_of(Some(&ini), &name) else {
+        return Ok(None);
+    };
+    if props
+        .get("enable")
+        .is_some_and(|v| v.eq_ignore_ascii_case("false"))
+    {
+        return Ok(None);
+    }
+    let src = Source::CloudFile {
+        path: path.clone(),
+        section: name.clone(),
+    };
+    let need = |k: &str| {
+        props
+            .get(k)
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .ok_or_else(|| Error::config(format!("{} [{name}] has no {k}", path.display())))
+    };
+    let keys = |token: bool| -> Result<KeyPair> {
+        Ok(KeyPair {
+            access_key_id: need("access_key_id")?,
+            secret: Secret::new(need("access_key_secret")?),
+            session_token: if token {
+                Some(Secret::new(need("security_token")?))
+            } else {
+                None
+            },
+            source: src.clone(),
+        })
+    };
+    let kind = props.get("type").map(String::as_str).unwrap_or_default();
+    Ok(Some(match kind {
+        "access_key" => KeySource::Static(keys(false)?),
+        "sts" => KeySource::Static(keys(true)?),
+        "ram_role_arn" => {
+            let duration = match props.get("role_session_expiration") {
+                Some(d) => Some(d.parse::<u32>().ok().filter(|d| *d >= 900).ok_or_else(|| {
+                    Error::config(format!(
+                        "{} [{name}]: role_session_expiration must be a number of at least 900",
+                        path.display()
+                    ))
+                })?),
+                None => None,
+            };
+            KeySource::Dynamic(Dynamic::AliRamRoleArn(Box::new(AliRamRoleArn {
+                role_arn: need("role_arn")?,
+                session_name: props.get("role_session_name").cloned(),
+                duration_seconds: duration,
+                external_id: None,
+                policy: props.get("policy").cloned(),
+                base: KeySource::Static(keys(false)?),
+                sts: aliyun_sts(env, None)?,
+                source: src.clone(),
+            })))
+        }
+        "ecs_ram_role" => match aliyun_metadata(env, props.get("role_name").cloned()) {
+            Some(d) => KeySource::Dynamic(d),
+            None => {
+                return Err(Error::config(format!(
+                    "{} [{name}] is type ecs_ram_role, but ALIBABA_CLOUD_ECS_METADATA_DISABLED is true",
+                    path.display()
+                )));
+            }
+        },
+        other => {
+            return Err(Error::config(format!(
+                "{} [{name}]: type '{other}' is not read by imgctl (access_key, sts, \
+                 ram_role_arn and ecs_ram_role are)",
+                path.display()
+            )));
+        }
+    }))
 }
 
 fn aliyun_uri(uri: String, source: Source) -> Result<Dynamic> {

@@ -491,3 +491,48 @@ fn files_are_read_only_when_the_chain_reaches_them() {
         stderr(&o)
     );
 }
+
+#[test]
+fn alibabacloud_credentials_ini_after_the_cli_profile() {
+    let home = tempfile::tempdir().unwrap();
+    write(
+        home.path(),
+        ".alibabacloud/credentials.ini",
+        "[default]\nenable = true\ntype = access_key\naccess_key_id = LTAIINI01234\naccess_key_secret = file-secret-XYZ\n\n\
+         [role]\ntype = ram_role_arn\naccess_key_id = LTAIINI01234\naccess_key_secret = file-secret-XYZ\nrole_arn = acs:ram::1:role/x\n",
+    );
+    write(
+        home.path(),
+        ".aliyun/config.json",
+        r#"{"current":"default","profiles":[{"name":"default","mode":"AK","access_key_id":"LTAICLI05678","access_key_secret":"file-secret-XYZ","region_id":"cn-hangzhou"}]}"#,
+    );
+    let v = show(home.path(), &["--provider", "ecs"], &[]);
+    assert_eq!(val(&v, "access_key_id"), "********5678");
+    // With the CLI profile off as a credential source, the INI file answers.
+    let v = show(
+        home.path(),
+        &["--provider", "ecs"],
+        &[("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")],
+    );
+    assert_eq!(val(&v, "access_key_id"), "********1234");
+    assert!(
+        src(&v, "access_key_id").contains("credentials.ini [default]"),
+        "{v}"
+    );
+    assert_eq!(val(&v, "region"), "cn-hangzhou");
+    let v = show(
+        home.path(),
+        &["--provider", "ecs"],
+        &[
+            ("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"),
+            ("ALIBABA_CLOUD_PROFILE", "role"),
+        ],
+    );
+    assert!(
+        v["credentials"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("assume role: role acs:ram::1:role/x"),
+        "{v}"
+    );
+}
