@@ -721,6 +721,19 @@ pub fn refuse_userinfo(url: &str) -> Result<()> {
 /// acceptable for bearer tokens. The URL is parsed as the HTTP client
 /// parses it, and only an address in 127.0.0.0/8, `::1` or the name
 /// `localhost` itself counts: `127.0.0.1.example.com` is someone else's.
+/// Credentials (a bearer token sent, or temporary keys answered) travel
+/// only over https, or plain http to this machine (tests, local proxies).
+pub fn refuse_plain_http(url: &str, what: &str) -> Result<()> {
+    if url.trim_start().to_ascii_lowercase().starts_with("http://") && !is_loopback_url(url) {
+        return Err(Error::config(format!(
+            "refusing to fetch credentials from {what} over plain HTTP ({}): use https, or a \
+             loopback address for testing",
+            url_host(url)
+        )));
+    }
+    Ok(())
+}
+
 pub fn is_loopback_url(url: &str) -> bool {
     let Ok(u) = url::Url::parse(url) else {
         return false;
@@ -804,6 +817,15 @@ mod tests {
             r,
             "Action=AssumeRoleWithWebIdentity&WebIdentityToken=****&RoleArn=arn"
         );
+    }
+
+    #[test]
+    fn credentials_only_over_https_or_loopback() {
+        assert!(refuse_plain_http("https://sts.example.com/", "STS").is_ok());
+        assert!(refuse_plain_http("http://127.0.0.1:5000/", "STS").is_ok());
+        assert!(refuse_plain_http("http://[::1]:5000/", "STS").is_ok());
+        assert!(refuse_plain_http("http://sts.example.com/", "STS").is_err());
+        assert!(refuse_plain_http("HTTP://10.0.0.1/", "STS").is_err());
     }
 
     #[test]

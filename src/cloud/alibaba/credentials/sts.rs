@@ -56,6 +56,7 @@ fn verdict(r: &HttpResponse) -> Verdict {
 }
 
 pub async fn assume_role(a: &AliRamRoleArn, source: &KeyPair, t: &Transport) -> Result<TempKeys> {
+    transport::refuse_plain_http(&a.sts.url, "STS")?;
     let mut params = vec![
         ("RoleArn".to_string(), a.role_arn.clone()),
         (
@@ -107,6 +108,7 @@ pub async fn assume_role(a: &AliRamRoleArn, source: &KeyPair, t: &Transport) -> 
 }
 
 pub async fn oidc(o: &AliOidc, t: &Transport) -> Result<TempKeys> {
+    transport::refuse_plain_http(&o.sts.url, "STS")?;
     // Read on every refresh, verbatim: the cluster rotates the file.
     let token = std::fs::read_to_string(&o.token_file).map_err(|e| {
         Error::config(format!(

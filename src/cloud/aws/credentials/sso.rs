@@ -38,6 +38,7 @@ struct RoleCredentials {
 }
 
 pub async fn fetch(s: &AwsSso, t: &Transport) -> Result<TempKeys> {
+    crate::transport::refuse_plain_http(&s.endpoint, "the SSO portal")?;
     let login = format!("run `aws sso login --profile {}`", s.profile);
     let text = std::fs::read(&s.token_file).map_err(|_| {
         Error::config(format!(

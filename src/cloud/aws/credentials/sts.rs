@@ -115,6 +115,7 @@ async fn call(
     let action = q.action().to_string();
     let url = url_of(sts)?;
     crate::transport::refuse_userinfo(&url)?;
+    crate::transport::refuse_plain_http(&url, "STS")?;
     let body = q.encode();
     let build = |_attempt: u32| -> Result<HttpRequest> {
         let mut headers = vec![("content-type".to_string(), CONTENT_TYPE.to_string())];
