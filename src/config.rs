@@ -1388,6 +1388,10 @@ pub struct AwsImds {
     /// Base URL, ending in `/`.
     pub endpoint: String,
     pub v1_disabled: bool,
+    /// AWS_METADATA_SERVICE_TIMEOUT / metadata_service_timeout (1 s).
+    pub timeout: Duration,
+    /// AWS_METADATA_SERVICE_NUM_ATTEMPTS / metadata_service_num_attempts (1).
+    pub attempts: u32,
 }
 
 impl Dynamic {
@@ -1819,9 +1823,22 @@ fn aws_imds(env: &dyn Env, conf: &AwsConf) -> Option<Dynamic> {
             .props
             .get("ec2_metadata_v1_disabled")
             .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let setting = |var: &str, key: &str| env.get(var).or_else(|| conf.props.get(key).cloned());
+    let timeout = setting("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout")
+        .and_then(|t| t.trim().parse::<f64>().ok())
+        .filter(|t| t.is_finite() && *t > 0.0 && *t <= 60.0)
+        .map_or(Duration::from_secs(1), Duration::from_secs_f64);
+    let attempts = setting(
+        "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+        "metadata_service_num_attempts",
+    )
+    .and_then(|n| n.trim().parse::<u32>().ok())
+    .map_or(1, |n| n.clamp(1, MAX_ATTEMPTS));
     Some(Dynamic::AwsImds(AwsImds {
         endpoint,
         v1_disabled,
+        timeout,
+        attempts,
     }))
 }
 

@@ -1,8 +1,6 @@
 //! EC2 instance metadata, IMDSv2 first: a session token (`PUT`), then the
 //! role name and its keys. Short timeouts, so that a laptop is not slowed.
 
-use std::time::Duration;
-
 use crate::config::{AwsImds, Source};
 use crate::error::{Error, Result};
 use crate::refresh::TempKeys;
@@ -11,10 +9,12 @@ use crate::transport::{HttpRequest, HttpResponse, Idempotency, Transport, url_ho
 
 use super::container::{MetadataKeys, metadata_verdict};
 
-const TIMEOUT: Duration = Duration::from_secs(1);
 const PATH: &str = "latest/meta-data/iam/security-credentials/";
 
+/// One request with botocore's metadata timeout and attempts: `None` when
+/// nothing answered in time.
 async fn request(
+    i: &AwsImds,
     t: &Transport,
     method: &'static str,
     url: String,
@@ -28,11 +28,19 @@ async fn request(
             body: Vec::new(),
         })
     };
-    match tokio::time::timeout(TIMEOUT, t.send(Idempotency::Safe, build, metadata_verdict)).await {
-        Ok(Ok(r)) => Ok(Some(r)),
-        Ok(Err(Error::Network { .. })) | Err(_) => Ok(None),
-        Ok(Err(e)) => Err(e),
+    for _ in 0..i.attempts.max(1) {
+        match tokio::time::timeout(
+            i.timeout,
+            t.send(Idempotency::Safe, build, metadata_verdict),
+        )
+        .await
+        {
+            Ok(Ok(r)) => return Ok(Some(r)),
+            Ok(Err(Error::Network { .. })) | Err(_) => continue,
+            Ok(Err(e)) => return Err(e),
+        }
     }
+    Ok(None)
 }
 
 pub async fn fetch(i: &AwsImds, t: &Transport) -> Result<TempKeys> {
@@ -45,6 +53,7 @@ pub async fn fetch(i: &AwsImds, t: &Transport) -> Result<TempKeys> {
         ))
     };
     let token = request(
+        i,
         t,
         "PUT",
         format!("{}latest/api/token", i.endpoint),
@@ -80,9 +89,15 @@ pub async fn fetch(i: &AwsImds, t: &Transport) -> Result<TempKeys> {
             tok.expose().to_string(),
         ));
     }
-    let list = request(t, "GET", format!("{}{PATH}", i.endpoint), headers.clone())
-        .await?
-        .ok_or_else(unreachable)?;
+    let list = request(
+        i,
+        t,
+        "GET",
+        format!("{}{PATH}", i.endpoint),
+        headers.clone(),
+    )
+    .await?
+    .ok_or_else(unreachable)?;
     if list.status == 404 {
         return Err(Error::config(format!(
             "instance metadata ({host}): this instance has no IAM role (instance profile)"
@@ -106,7 +121,7 @@ pub async fn fetch(i: &AwsImds, t: &Transport) -> Result<TempKeys> {
             "instance metadata ({host}) gave no usable role name"
         )));
     }
-    let keys = request(t, "GET", format!("{}{PATH}{role}", i.endpoint), headers)
+    let keys = request(i, t, "GET", format!("{}{PATH}{role}", i.endpoint), headers)
         .await?
         .ok_or_else(unreachable)?;
     if !(200..300).contains(&keys.status) {
