@@ -659,3 +659,68 @@ fn a_signal_during_the_create_request_names_the_image() {
     assert!(e.contains("'web-inflight' may have been created"), "{e}");
     assert_eq!(stdout(&o), "");
 }
+
+/// stderr is a pipe here, as in CI: one plain line per status, no `\r`,
+/// no escape codes; `--quiet` leaves stderr empty.
+#[test]
+fn a_wait_in_a_pipeline_writes_one_line_per_status() {
+    let home = tempfile::tempdir().unwrap();
+    let env = [("IMGCTL_EMULATOR_SPEED", "0")];
+    let args = [
+        "--emulator",
+        "create",
+        "--provider",
+        "ens",
+        "--instance-id",
+        "i-demo-ens",
+        "--name",
+        "ci-log",
+        "--wait",
+        "--poll-interval",
+        "10ms",
+    ];
+    let o = imgctl(home.path(), &args, &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(!err.contains('\r') && !err.contains('\x1b'), "{err:?}");
+    let id = json(&o)["image_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let lines: Vec<&str> = err.lines().collect();
+    let statuses: Vec<&str> = lines
+        .iter()
+        .map(|l| {
+            let rest = l.strip_prefix(&format!("image {id} ")).unwrap_or("?");
+            rest.split(" after ").next().unwrap_or("?")
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        ["Creating", "Packing", "Uploading", "Available"],
+        "{err}"
+    );
+    assert!(lines.iter().all(|l| l.ends_with('s')), "{err}");
+
+    let mut quiet = args.to_vec();
+    quiet[7] = "ci-log-quiet";
+    quiet.push("--quiet");
+    let o = imgctl(home.path(), &quiet, &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    // Without a wait there is nothing to silence: refused, not ignored.
+    let o = imgctl(
+        home.path(),
+        &[
+            "--emulator",
+            "describe",
+            "--provider",
+            "ens",
+            "--image-id",
+            "m-5xxgg",
+            "--quiet",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

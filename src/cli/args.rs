@@ -164,6 +164,9 @@ pub struct GlobalArgs {
     /// Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s.
     #[arg(long, global = true, value_name = "DURATION", value_parser = poll_interval)]
     pub poll_interval: Option<Duration>,
+    /// While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear).
+    #[arg(long, global = true)]
+    pub quiet: bool,
     /// Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]
     #[arg(long, global = true, value_name = "N")]
     pub max_attempts: Option<u32>,

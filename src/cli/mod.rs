@@ -45,7 +45,7 @@ use crate::error::{Error, Result, exit};
 use crate::ops::{Outcome, PollState, WaitTarget};
 use crate::output::{self, OutputFormat};
 use crate::transport::{Transport, TransportConfig, is_loopback_url};
-use crate::wait::{WaitEnd, WaitOptions};
+use crate::wait::{Progress, WaitEnd, WaitOptions};
 pub use args::{Cli, GlobalArgs};
 use args::{Command, ConfigCommand, ImageCommand};
 use requests::{
@@ -278,6 +278,7 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Sign
     let wait_opts = WaitOptions {
         timeout: g.wait_timeout.unwrap_or(Duration::from_secs(3600)),
         interval: g.poll_interval,
+        progress: Progress::for_stderr(g.quiet),
         ..WaitOptions::default()
     };
     let endpoint_loopback = settings
@@ -412,7 +413,7 @@ async fn follow_to_end<B: Backend>(
         // Stopped by a signal: the ids and the last status seen are the
         // script's only way to pick the work up again.
         Err(e @ (Error::Interrupted | Error::Terminated)) => {
-            if std::io::stderr().is_terminal() {
+            if wo.progress == Progress::Live {
                 eprintln!();
             }
             if let Some(PollState::Pending { status, progress }) = last {
