@@ -724,3 +724,36 @@ fn a_wait_in_a_pipeline_writes_one_line_per_status() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+/// A token fetched from the emulator is cached for the run only: in a
+/// private temporary directory that goes with the process, never in the
+/// user's cache.
+#[test]
+fn emulator_runs_leave_no_token_in_the_users_cache() {
+    let home = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let tmpdir = tmp.path().to_str().unwrap();
+    let o = imgctl(
+        home.path(),
+        &[
+            "--emulator",
+            "create",
+            "--provider",
+            "ims",
+            "--auth-mode",
+            "token",
+            "--instance-id",
+            "i-demo-ims",
+            "--name",
+            "no-cache",
+            "--wait",
+            "--poll-interval",
+            "10ms",
+        ],
+        &[("IMGCTL_EMULATOR_SPEED", "0"), ("TMPDIR", tmpdir)],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!home.path().join(".cache/imgctl").exists());
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -263,7 +263,16 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Sign
     };
     let g = &cli.global;
     let query = g.query.as_deref().map(output::compile_query).transpose()?;
-    // With --emulator the settings are the emulator's; it lives as long as this call.
+    // With --emulator the settings are the emulator's; it lives as long as
+    // this call, and so do the credential caches of the run.
+    let temp_cache =
+        if g.emulator {
+            Some(crate::cache::TempCacheDir::new().map_err(|e| {
+                Error::Io(format!("cannot create a temporary cache directory: {e}"))
+            })?)
+        } else {
+            None
+        };
     let (settings, _emulator) = if g.emulator {
         sig.guard(emulator::start_for_command(g, &overrides(g)))
             .await?
@@ -305,6 +314,10 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Sign
         transport,
         dry_run: g.dry_run,
         raw: g.raw,
+        cache_dir: match &temp_cache {
+            Some(t) => Some(t.path()),
+            None => config::cache_dir(&ProcessEnv),
+        },
     };
     dispatch(ctx, prepared, g.wait, &wait_opts, &printer, sig).await
 }

@@ -204,6 +204,7 @@ pub fn handle(action: &str, req: &Req, ctx: &mut Ctx) -> Resp {
     let region = region(req);
     let r = match action {
         "RunInstances" => run_instances(&p, ctx),
+        "DescribeInstances" => describe_instances(&p, &region, ctx),
         "CreateImage" => create_image(&p, &region, ctx),
         "DescribeImages" => describe_images(&p, &region, ctx),
         "ModifyImageAttribute" => modify(&p, &region, ctx),
@@ -321,6 +322,9 @@ fn run_instances(p: &[(String, String)], ctx: &mut Ctx) -> R {
     for idx in 0..n {
         let id = format!("i-{}", hex_id(17));
         ctx.state.instances.insert((Provider::Ec2, id.clone()));
+        ctx.state
+            .launched
+            .insert(id.clone(), (image.to_string(), itype.to_string()));
         let _ = write!(
             items,
             "<item><instanceId>{id}</instanceId><imageId>{}</imageId><instanceState><code>0</code><name>pending</name></instanceState>\
@@ -337,6 +341,101 @@ fn run_instances(p: &[(String, String)], ctx: &mut Ctx) -> R {
         "<reservationId>r-{}</reservationId><ownerId>{EC2_OWNER_ID}</ownerId><groupSet/><instancesSet>{items}</instancesSet>",
         hex_id(17)
     ))
+}
+
+/// DescribeInstances: every instance as its own reservation (one launch
+/// each), `InstanceId.N` exact (unknown ids are an error, as on AWS) and
+/// the filters a person reaches for first.
+fn describe_instances(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R {
+    dry_run(p)?;
+    let ids = list(p, "InstanceId");
+    for id in &ids {
+        if !id.starts_with("i-") {
+            return Err(e(
+                400,
+                "InvalidInstanceID.Malformed",
+                format!("Invalid id: \"{id}\""),
+            ));
+        }
+        if !ctx.state.has_instance(Provider::Ec2, id) {
+            return Err(e(
+                400,
+                "InvalidInstanceID.NotFound",
+                format!("The instance ID '{id}' does not exist"),
+            ));
+        }
+    }
+    let filters = filters(p);
+    let mut out = String::from("<reservationSet>");
+    for id in ctx.state.instance_ids(Provider::Ec2) {
+        if !ids.is_empty() && !ids.contains(&id) {
+            continue;
+        }
+        let (image, itype) = ctx
+            .state
+            .launched
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| (super::state::SEED_EC2_IMAGE.to_string(), "t3.micro".into()));
+        let mut keep = true;
+        for (name, vals) in &filters {
+            let have = match name.as_str() {
+                "instance-id" => id.clone(),
+                "instance-state-name" => "running".into(),
+                "image-id" => image.clone(),
+                "instance-type" => itype.clone(),
+                "availability-zone" => format!("{region}a"),
+                _ => {
+                    return Err(e(
+                        400,
+                        "InvalidParameterValue",
+                        format!("The filter '{name}' is invalid"),
+                    ));
+                }
+            };
+            if !vals.iter().any(|v| glob(v, &have)) {
+                keep = false;
+            }
+        }
+        if !keep {
+            continue;
+        }
+        let rid = &crate::sign::sha256_hex(id.as_bytes())[..17];
+        let _ = write!(
+            out,
+            "<item><reservationId>r-{rid}</reservationId><ownerId>{EC2_OWNER_ID}</ownerId><groupSet/><instancesSet>\
+             <item><instanceId>{}</instanceId><imageId>{}</imageId><instanceState><code>16</code><name>running</name></instanceState>\
+             <privateDnsName/><dnsName/><reason/><amiLaunchIndex>0</amiLaunchIndex><productCodes/><instanceType>{}</instanceType>\
+             <launchTime>2026-01-01T00:00:00.000Z</launchTime><placement><availabilityZone>{}a</availabilityZone><groupName/><tenancy>default</tenancy></placement>\
+             <monitoring><state>disabled</state></monitoring><architecture>x86_64</architecture><rootDeviceType>ebs</rootDeviceType>\
+             <rootDeviceName>/dev/xvda</rootDeviceName><blockDeviceMapping/><virtualizationType>hvm</virtualizationType><hypervisor>xen</hypervisor></item>\
+             </instancesSet></item>",
+            x(&id),
+            x(&image),
+            x(&itype),
+            x(region)
+        );
+    }
+    out.push_str("</reservationSet>");
+    Ok(out)
+}
+
+/// `Filter.N.Name` with its `Filter.N.Value.M`.
+fn filters(p: &[(String, String)]) -> Vec<(String, Vec<String>)> {
+    indexed(p, "Filter")
+        .into_iter()
+        .filter_map(|g| {
+            let name = g.iter().find(|(k, _)| k == "Name")?.1.clone();
+            let vals: Vec<(String, String)> = g
+                .iter()
+                .filter_map(|(k, v)| {
+                    k.strip_prefix("Value.")
+                        .map(|n| (format!("Value.{n}"), v.clone()))
+                })
+                .collect();
+            Some((name, list(&vals, "Value")))
+        })
+        .collect()
 }
 
 fn check_name(name: &str, region: &str, st: &State, except: Option<&str>) -> Result<(), ApiErr> {
@@ -539,20 +638,7 @@ fn describe_images(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R {
     }
     let owners = list(p, "Owner");
     let ours = owners.is_empty() || owners.iter().any(|o| o == "self" || o == EC2_OWNER_ID);
-    let filters: Vec<(String, Vec<String>)> = indexed(p, "Filter")
-        .into_iter()
-        .filter_map(|g| {
-            let name = g.iter().find(|(k, _)| k == "Name")?.1.clone();
-            let vals: Vec<(String, String)> = g
-                .iter()
-                .filter_map(|(k, v)| {
-                    k.strip_prefix("Value.")
-                        .map(|n| (format!("Value.{n}"), v.clone()))
-                })
-                .collect();
-            Some((name, list(&vals, "Value")))
-        })
-        .collect();
+    let filters = filters(p);
     let speed = ctx.speed;
     let mut out = String::from("<imagesSet>");
     for i in ctx.state.images.iter_mut().filter(|i| {

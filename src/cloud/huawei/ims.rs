@@ -64,9 +64,10 @@ impl Ims {
             transport,
             dry_run,
             raw,
+            cache_dir,
         } = ctx;
         Ok(Ims {
-            client: Client::new(&settings, transport)?,
+            client: Client::new(&settings, transport, cache_dir)?,
             dry_run,
             raw,
         })
