@@ -4,7 +4,7 @@
 //! serves `config show` and `help`, `emulator` starts the local emulator.
 
 mod args;
-mod config_cmd;
+pub(crate) mod config_cmd;
 #[cfg(feature = "emulator")]
 mod emulator;
 #[cfg(not(feature = "emulator"))]
@@ -85,8 +85,12 @@ pub fn main_entry() -> u8 {
         }
     };
     // The emulator stops on Ctrl-C by itself, as a normal end, and keeps
-    // the default SIGTERM.
-    let serving = matches!(cli.command, Command::Emulator(_));
+    // the default SIGTERM; a command reading the terminal (configure,
+    // config set) is stopped by Ctrl-C at once, having written nothing.
+    let serving = matches!(
+        cli.command,
+        Command::Emulator(_) | Command::Configure | Command::Config(ConfigCommand::Set { .. })
+    );
     let result = rt.block_on(async {
         let mut sig = if serving {
             Signals::none()
@@ -206,7 +210,14 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Sign
         Command::Help { .. } => refuse_globals(&cli.global, "help", &[])?,
         Command::Completion { .. } => refuse_globals(&cli.global, "completion", &[])?,
         Command::Emulator(_) => refuse_globals(&cli.global, "emulator", &[])?,
-        Command::Config(_) => refuse_globals(
+        Command::Config(ConfigCommand::Set { .. }) => {
+            refuse_globals(&cli.global, "config set", &["profile"])?
+        }
+        Command::Config(ConfigCommand::Get { .. }) => {
+            refuse_globals(&cli.global, "config get", &["profile"])?
+        }
+        Command::Configure => refuse_globals(&cli.global, "configure", &["profile"])?,
+        Command::Config(ConfigCommand::Show) => refuse_globals(
             &cli.global,
             "config show",
             &[
@@ -235,23 +246,14 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Sign
             clap_complete::generate(shell, &mut cmd, "imgctl", &mut buf);
             return emit(&String::from_utf8_lossy(&buf));
         }
-        Command::Config(ConfigCommand::Show) => {
-            let g = &cli.global;
-            let query = g.query.as_deref().map(output::compile_query).transpose()?;
-            let s = if g.emulator {
-                sig.guard(emulator::start_for_command(g, &overrides(g)))
-                    .await?
-                    .0
-            } else {
-                config::resolve(&overrides(g), &ProcessEnv)?
-            };
-            check_timeouts(&s)?;
-            let printer = Printer {
-                query,
-                format: g.output.unwrap_or(OutputFormat::Json),
-            };
-            return printer.print_value(config_cmd::show(&s), true);
+        Command::Config(ConfigCommand::Show) => return config_show(&cli.global, sig).await,
+        Command::Config(ConfigCommand::Set { key, value }) => {
+            return config_cmd::set(&cli.global, &key, &value, &ProcessEnv);
         }
+        Command::Config(ConfigCommand::Get { key }) => {
+            return config_cmd::get(&cli.global, &key, &ProcessEnv);
+        }
+        Command::Configure => return config_cmd::configure(&cli.global, &ProcessEnv),
         Command::Emulator(a) => return emulator::serve(&a).await,
         Command::Image(ImageCommand::Create(a)) | Command::Create(a) => VerbCall::Create(a),
         Command::Image(ImageCommand::Import(a)) | Command::Import(a) => VerbCall::Import(a),
@@ -320,6 +322,60 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Sign
         },
     };
     dispatch(ctx, prepared, g.wait, &wait_opts, &printer, sig).await
+}
+
+/// The settings of one command line: the emulator's with --emulator.
+async fn settings_for(g: &GlobalArgs, sig: &mut Signals) -> Result<Settings> {
+    let s = if g.emulator {
+        sig.guard(emulator::start_for_command(g, &overrides(g)))
+            .await?
+            .0
+    } else {
+        config::resolve(&overrides(g), &ProcessEnv)?
+    };
+    check_timeouts(&s)?;
+    Ok(s)
+}
+
+/// `imgctl config show`: one provider with --provider, else all of them.
+async fn config_show(g: &GlobalArgs, sig: &mut Signals) -> Result<()> {
+    let query = g.query.as_deref().map(output::compile_query).transpose()?;
+    let format = g.output.unwrap_or(OutputFormat::Json);
+    let printer = Printer { query, format };
+    let (v, errors) = if g.provider.is_some() {
+        let s = settings_for(g, sig).await?;
+        (config_cmd::show(&s, &ProcessEnv), Vec::new())
+    } else {
+        let chosen = settings_for(g, sig).await;
+        let mut each = Vec::new();
+        for p in crate::provider::Provider::ALL {
+            let mut gp = g.clone();
+            gp.provider = Some(p.as_str().to_string());
+            // ENS has no region: a --region meant for the others is not its error.
+            if p == crate::provider::Provider::Ens {
+                gp.region = None;
+            }
+            each.push((p, settings_for(&gp, sig).await));
+        }
+        config_cmd::show_all(chosen, each, &ProcessEnv)
+    };
+    if printer.query.is_some() || format == OutputFormat::Json {
+        printer.print_value(v, true)?;
+    } else {
+        emit(&config_cmd::render_rows(
+            &v,
+            &ProcessEnv,
+            format == OutputFormat::Text,
+        ))?;
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::config(format!(
+            "some settings could not be resolved:\n  {}",
+            errors.join("\n  ")
+        )))
+    }
 }
 
 async fn dispatch(
