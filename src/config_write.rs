@@ -71,7 +71,11 @@ fn profile_table<'d>(doc: &'d mut DocumentMut, profile: &str) -> Result<&'d mut 
         .entry(profile)
         .or_insert_with(|| Item::Table(Table::new()))
         .as_table_mut()
-        .ok_or_else(|| Error::config(format!("profiles.{profile} in the config file is not a table")))
+        .ok_or_else(|| {
+            Error::config(format!(
+                "profiles.{profile} in the config file is not a table"
+            ))
+        })
 }
 
 /// A value as it goes into the file.
@@ -116,7 +120,12 @@ pub fn set(
 }
 
 /// The stored value of `key` (or one of its spellings).
-pub fn get(doc: &DocumentMut, profile: Option<&str>, key: &str, aliases: &[&str]) -> Option<String> {
+pub fn get(
+    doc: &DocumentMut,
+    profile: Option<&str>,
+    key: &str,
+    aliases: &[&str],
+) -> Option<String> {
     let table: &dyn toml_edit::TableLike = match profile {
         Some(p) => doc.get("profiles")?.get(p)?.as_table_like()?,
         None => doc.as_table(),
@@ -241,16 +250,32 @@ mod tests {
             &["access_key_secret", "sk"],
         )
         .unwrap();
-        set(&mut doc, Some("prod"), "max_attempts", &Setting::Integer(5), &[]).unwrap();
+        set(
+            &mut doc,
+            Some("prod"),
+            "max_attempts",
+            &Setting::Integer(5),
+            &[],
+        )
+        .unwrap();
         let text = doc.to_string();
-        assert!(text.contains("# my notes") && text.contains("# keys"), "{text}");
+        assert!(
+            text.contains("# my notes") && text.contains("# keys"),
+            "{text}"
+        );
         assert!(!text.contains("sk = "), "{text}");
         assert_eq!(
             get(&doc, Some("dev"), "secret_access_key", &["sk"]).as_deref(),
             Some("new")
         );
-        assert_eq!(get(&doc, Some("prod"), "max_attempts", &[]).as_deref(), Some("5"));
-        assert_eq!(get(&doc, None, "default_profile", &[]).as_deref(), Some("dev"));
+        assert_eq!(
+            get(&doc, Some("prod"), "max_attempts", &[]).as_deref(),
+            Some("5")
+        );
+        assert_eq!(
+            get(&doc, None, "default_profile", &[]).as_deref(),
+            Some("dev")
+        );
         assert_eq!(get(&doc, Some("nope"), "region", &[]), None);
     }
 
@@ -261,7 +286,14 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("sub/config.toml");
         let mut doc = DocumentMut::new();
-        set(&mut doc, Some("a"), "region", &Setting::Text("us-east-1".into()), &[]).unwrap();
+        set(
+            &mut doc,
+            Some("a"),
+            "region",
+            &Setting::Text("us-east-1".into()),
+            &[],
+        )
+        .unwrap();
         let w = save(&path, &doc).unwrap();
         assert!(w.created && w.narrowed_from.is_none());
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
@@ -275,7 +307,12 @@ mod tests {
         let link = tmp.path().join("link.toml");
         std::os::unix::fs::symlink(&path, &link).unwrap();
         save(&link, &doc).unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
         assert!(save(&path, &doc).is_err());
         assert_eq!(mode(&path), 0o400);

@@ -11,7 +11,12 @@ use std::path::Path;
 
 use common::{imgctl, stderr, stdout};
 
-const SECRETS: &[&str] = &["env-secret-XYZ", "file-secret-XYZ", "hw-sk-XYZ", "piped-secret-XYZ"];
+const SECRETS: &[&str] = &[
+    "env-secret-XYZ",
+    "file-secret-XYZ",
+    "hw-sk-XYZ",
+    "piped-secret-XYZ",
+];
 
 fn write(home: &Path, rel: &str, text: &str) {
     let p = home.join(rel);
@@ -54,7 +59,10 @@ fn run(home: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output
     let o = imgctl(home, args, env);
     let (out, err) = (stdout(&o), stderr(&o));
     for s in SECRETS {
-        assert!(!out.contains(s) && !err.contains(s), "{s} leaked: {out}{err}");
+        assert!(
+            !out.contains(s) && !err.contains(s),
+            "{s} leaked: {out}{err}"
+        );
     }
     o
 }
@@ -67,15 +75,27 @@ fn snapshot(name: &str, home: &Path, actual: &str) {
         let mut lines = actual.lines();
         let header = lines.next().unwrap_or_default();
         let col = header.find("SOURCE").unwrap();
-        for l in actual.replace("$HOME", home.to_str().unwrap()).lines().skip(1) {
+        for l in actual
+            .replace("$HOME", home.to_str().unwrap())
+            .lines()
+            .skip(1)
+        {
             if l.len() > col {
                 assert!(
-                    l.is_char_boundary(col) && !l[col..].starts_with(' ') && l[..col].ends_with("  "),
+                    l.is_char_boundary(col)
+                        && !l[col..].starts_with(' ')
+                        && l[..col].ends_with("  "),
                     "not aligned: {l}"
                 );
             }
         }
-        let squeeze = |l: &str| l.split("  ").filter(|c| !c.is_empty()).map(str::trim).collect::<Vec<_>>().join("  ");
+        let squeeze = |l: &str| {
+            l.split("  ")
+                .filter(|c| !c.is_empty())
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join("  ")
+        };
         actual = actual.lines().map(squeeze).collect::<Vec<_>>().join("\n") + "\n";
     }
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -97,8 +117,14 @@ fn show_every_provider_json_and_table() {
     let home = home();
     for (args, snap) in [
         (&["config", "show"][..], "config_show_all.json"),
-        (&["config", "show", "--output", "table"][..], "config_show_all.table"),
-        (&["config", "show", "--output", "text"][..], "config_show_all.text"),
+        (
+            &["config", "show", "--output", "table"][..],
+            "config_show_all.table",
+        ),
+        (
+            &["config", "show", "--output", "text"][..],
+            "config_show_all.text",
+        ),
     ] {
         let o = run(home.path(), args, ENV);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -110,7 +136,10 @@ fn show_every_provider_json_and_table() {
 fn show_one_provider_json_and_table() {
     let home = home();
     for (args, snap) in [
-        (&["config", "show", "--provider", "ec2"][..], "config_show_ec2.json"),
+        (
+            &["config", "show", "--provider", "ec2"][..],
+            "config_show_ec2.json",
+        ),
         (
             &["config", "show", "--provider", "ims", "--output", "table"][..],
             "config_show_ims.table",
@@ -136,7 +165,10 @@ fn show_names_the_exact_source() {
     let home = home();
     let o = run(home.path(), &["config", "show", "--provider", "ec2"], ENV);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v["secret_access_key"]["source"], "env AWS_SECRET_ACCESS_KEY");
+    assert_eq!(
+        v["secret_access_key"]["source"],
+        "env AWS_SECRET_ACCESS_KEY"
+    );
     assert!(v.get("password").is_none(), "{v}");
     let o = run(home.path(), &["config", "show", "--provider", "ecs"], ENV);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -172,7 +204,11 @@ fn set_and_get_round_trip_owner_only() {
     for (k, v, stored) in [
         ("provider", "aws", "ec2"),
         ("region", "us-west-2", "us-west-2"),
-        ("endpoint_url", "http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        (
+            "endpoint_url",
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080",
+        ),
         ("access_key_id", "AKIASET000002222", "AKIASET000002222"),
         ("read_timeout", "90s", "90s"),
         ("max_attempts", "5", "5"),
@@ -183,11 +219,21 @@ fn set_and_get_round_trip_owner_only() {
         assert_eq!(mode(&file), 0o600, "{k}");
         assert_eq!(mode(file.parent().unwrap()), 0o700);
         let o = run(h, &["config", "get", k, "--profile", "dev"], &[]);
-        assert_eq!((o.status.code(), stdout(&o)), (Some(0), format!("{stored}\n")));
+        assert_eq!(
+            (o.status.code(), stdout(&o)),
+            (Some(0), format!("{stored}\n"))
+        );
     }
     // A secret from stdin: stored, never printed back.
     let mut c = Command::new(env!("CARGO_BIN_EXE_imgctl"))
-        .args(["config", "set", "secret_access_key", "-", "--profile", "dev"])
+        .args([
+            "config",
+            "set",
+            "secret_access_key",
+            "-",
+            "--profile",
+            "dev",
+        ])
         .env_clear()
         .env("HOME", h)
         .stdin(Stdio::piped())
@@ -195,19 +241,40 @@ fn set_and_get_round_trip_owner_only() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    c.stdin.take().unwrap().write_all(b"piped-secret-XYZ\n").unwrap();
+    c.stdin
+        .take()
+        .unwrap()
+        .write_all(b"piped-secret-XYZ\n")
+        .unwrap();
     let o = c.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(fs::read_to_string(&file).unwrap().contains("secret_access_key = \"piped-secret-XYZ\""));
-    let o = run(h, &["config", "get", "secret_access_key", "--profile", "dev"], &[]);
+    assert!(
+        fs::read_to_string(&file)
+            .unwrap()
+            .contains("secret_access_key = \"piped-secret-XYZ\"")
+    );
+    let o = run(
+        h,
+        &["config", "get", "secret_access_key", "--profile", "dev"],
+        &[],
+    );
     assert_eq!(stdout(&o), "****\n");
     // What was written is what imgctl reads.
-    let o = run(h, &["--profile", "dev", "config", "show", "--provider", "ec2"], &[]);
+    let o = run(
+        h,
+        &["--profile", "dev", "config", "show", "--provider", "ec2"],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["region"]["value"], "us-west-2");
     assert_eq!(v["max_attempts"]["value"], 5);
-    assert!(v["secret_access_key"]["source"].as_str().unwrap().ends_with("key secret_access_key"));
+    assert!(
+        v["secret_access_key"]["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("key secret_access_key")
+    );
 
     // A file someone made readable is narrowed, never left wide.
     fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
@@ -220,13 +287,19 @@ fn set_and_get_round_trip_owner_only() {
 
     // Refusals: a secret on the command line, bad values, unknown keys.
     for (args, code) in [
-        (&["config", "set", "secret_access_key", "piped-secret-XYZ"][..], 2),
+        (
+            &["config", "set", "secret_access_key", "piped-secret-XYZ"][..],
+            2,
+        ),
         (&["config", "set", "provider", "gcp"][..], 2),
         (&["config", "set", "max_attempts", "11"][..], 2),
         (&["config", "set", "read_timeout", "1ms"][..], 2),
         (&["config", "set", "endpoint_url", "ftp://x"][..], 2),
         (&["config", "set", "colour", "blue"][..], 2),
-        (&["config", "set", "region", "eu-west-1", "--output", "json"][..], 2),
+        (
+            &["config", "set", "region", "eu-west-1", "--output", "json"][..],
+            2,
+        ),
         (&["config", "get", "project_id"][..], 3),
     ] {
         let o = run(h, args, &[]);
@@ -239,10 +312,17 @@ fn set_and_get_round_trip_owner_only() {
 fn set_keeps_comments_and_replaces_an_alias_spelling() {
     let home = home();
     let file = home.path().join(".config/imgctl/config.toml");
-    let o = run(home.path(), &["config", "set", "region", "cn-beijing", "--profile", "edge"], &[]);
+    let o = run(
+        home.path(),
+        &["config", "set", "region", "cn-beijing", "--profile", "edge"],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = fs::read_to_string(&file).unwrap();
-    assert!(text.starts_with("# mine\n") && text.contains("region = \"cn-beijing\""), "{text}");
+    assert!(
+        text.starts_with("# mine\n") && text.contains("region = \"cn-beijing\""),
+        "{text}"
+    );
 }
 
 #[test]

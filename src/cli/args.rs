@@ -225,7 +225,9 @@ Examples:
         shell: clap_complete::Shell,
     },
     /// Help on a command or a topic: exit-codes, the provider guides ens, ecs, ec2, ims, and emulator.
-    #[command(after_help = "Examples:\n  imgctl help exit-codes\n  imgctl help ec2\n  imgctl help image create")]
+    #[command(
+        after_help = "Examples:\n  imgctl help exit-codes\n  imgctl help ec2\n  imgctl help image create"
+    )]
     Help {
         /// A command path (e.g. image create) or a topic: exit-codes, ens, ecs, ec2, ims, emulator.
         topic: Vec<String>,
@@ -300,7 +302,9 @@ Examples:
         value: String,
     },
     /// Print one setting as stored in imgctl's config file (secrets as ****; resolved values: config show).
-    #[command(after_help = "Examples:\n  imgctl config get region --profile dev\n  imgctl config get default_profile")]
+    #[command(
+        after_help = "Examples:\n  imgctl config get region --profile dev\n  imgctl config get default_profile"
+    )]
     Get {
         /// The setting, named as `config show` names it.
         #[arg(value_name = "KEY", value_parser = PossibleValuesParser::new(super::config_cmd::KEY_NAMES), hide_possible_values = true)]

@@ -154,8 +154,7 @@ impl<'a> Origins<'a> {
         let mut profile_keys = BTreeMap::new();
         // Already parsed (and checked) by config::resolve; a file that does
         // not parse here only loses the alias detail.
-        if let Some(text) =
-            config::config_path(env).and_then(|p| std::fs::read_to_string(p).ok())
+        if let Some(text) = config::config_path(env).and_then(|p| std::fs::read_to_string(p).ok())
             && let Ok(t) = text.parse::<toml::Table>()
             && let Some(toml::Value::Table(profiles)) = t.get("profiles")
         {
@@ -230,9 +229,7 @@ fn cloud_file_key(p: Provider, field: &str, section: &str) -> String {
         (Provider::Ec2, "access_key_id") => "aws_access_key_id",
         (Provider::Ec2, "secret_access_key") => "aws_secret_access_key",
         (Provider::Ec2, "session_token") => "aws_session_token",
-        (Provider::Ec2, "endpoint_url") if section.starts_with("services ") => {
-            "ec2.endpoint_url"
-        }
+        (Provider::Ec2, "endpoint_url") if section.starts_with("services ") => "ec2.endpoint_url",
         (Provider::Ens | Provider::Ecs, "secret_access_key") => "access_key_secret",
         (Provider::Ens | Provider::Ecs, "session_token") => "sts_token",
         (Provider::Ens | Provider::Ecs, "region") => "region_id",
@@ -414,14 +411,14 @@ pub(super) fn render_rows(v: &Value, env: &dyn Env, text: bool) -> String {
         for (k, e) in m {
             let name = format!("{prefix}{k}");
             match e {
-                Value::Object(inner) if inner.contains_key("source") => rows.push([
-                    name,
-                    cell(&inner["value"]),
-                    cell(&inner["source"]),
-                ]),
-                Value::Object(inner) if inner.contains_key("error") => {
-                    rows.push([name, String::new(), format!("error: {}", cell(&inner["error"]))])
+                Value::Object(inner) if inner.contains_key("source") => {
+                    rows.push([name, cell(&inner["value"]), cell(&inner["source"])])
                 }
+                Value::Object(inner) if inner.contains_key("error") => rows.push([
+                    name,
+                    String::new(),
+                    format!("error: {}", cell(&inner["error"])),
+                ]),
                 Value::Object(_) => collect(&format!("{name}."), e, env, rows),
                 other if k == "config_file" => {
                     rows.push([name, cell(other), config_file_source(env)])
@@ -440,12 +437,7 @@ pub(super) fn render_rows(v: &Value, env: &dyn Env, text: bool) -> String {
             .join("\n");
     }
     rows.insert(0, ["NAME".into(), "VALUE".into(), "SOURCE".into()]);
-    let w = |i: usize| {
-        rows.iter()
-            .map(|r| r[i].chars().count())
-            .max()
-            .unwrap_or(0)
-    };
+    let w = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
     let (w0, w1) = (w(0), w(1));
     rows.iter()
         .map(|r| {
@@ -553,9 +545,7 @@ fn check(name: &str, kind: Kind, v: &str) -> Result<Setting> {
         }
         Kind::Url => match url::Url::parse(v) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => text(v),
-            _ => Err(bad(format!(
-                "'{v}' is not an http:// or https:// URL"
-            ))),
+            _ => Err(bad(format!("'{v}' is not an http:// or https:// URL"))),
         },
         Kind::AuthMode => match v.to_ascii_lowercase().as_str() {
             m @ ("token" | "aksk") => text(m),
@@ -570,10 +560,11 @@ fn check(name: &str, kind: Kind, v: &str) -> Result<Setting> {
             text(v)
         }
         Kind::Attempts => match v.parse::<i64>() {
-            Ok(n) if (1..=i64::from(config::MAX_ATTEMPTS)).contains(&n) => {
-                Ok(Setting::Integer(n))
-            }
-            _ => Err(bad(format!("'{v}' is not a number from 1 to {}", config::MAX_ATTEMPTS))),
+            Ok(n) if (1..=i64::from(config::MAX_ATTEMPTS)).contains(&n) => Ok(Setting::Integer(n)),
+            _ => Err(bad(format!(
+                "'{v}' is not a number from 1 to {}",
+                config::MAX_ATTEMPTS
+            ))),
         },
         Kind::Name => {
             if valid_name(v) {
@@ -786,7 +777,9 @@ fn ask(
         let answer = if kind == Kind::Secret {
             eprint!("{label}{shown} (typing is hidden): ");
             let _ = std::io::stderr().flush();
-            read_hidden_line()?.trim_end_matches(['\r', '\n']).to_string()
+            read_hidden_line()?
+                .trim_end_matches(['\r', '\n'])
+                .to_string()
         } else {
             eprint!("{label}{shown}: ");
             let _ = std::io::stderr().flush();
@@ -800,7 +793,9 @@ fn ask(
             Err(e) => eprintln!("imgctl: {e}"),
         }
     }
-    Err(Error::usage(format!("no valid {name} given: nothing was changed")))
+    Err(Error::usage(format!(
+        "no valid {name} given: nothing was changed"
+    )))
 }
 
 /// `imgctl configure [--profile NAME]`: asks on a terminal for the
@@ -823,8 +818,8 @@ pub(super) fn configure(g: &GlobalArgs, env: &dyn Env) -> Result<()> {
     );
     let mut answers: Vec<(&'static str, Setting)> = Vec::new();
     let take = |answers: &mut Vec<(&'static str, Setting)>,
-                    name: &'static str,
-                    label: &str|
+                name: &'static str,
+                label: &str|
      -> Result<()> {
         if let Some(v) = ask(&doc, &profile, name, label)? {
             answers.push((name, v));
@@ -832,10 +827,13 @@ pub(super) fn configure(g: &GlobalArgs, env: &dyn Env) -> Result<()> {
         Ok(())
     };
     let answered = |answers: &[(&'static str, Setting)], name: &str| {
-        answers.iter().find(|(k, _)| *k == name).map(|(_, v)| match v {
-            Setting::Text(s) => s.clone(),
-            Setting::Integer(n) => n.to_string(),
-        })
+        answers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| match v {
+                Setting::Text(s) => s.clone(),
+                Setting::Integer(n) => n.to_string(),
+            })
     };
     take(&mut answers, "provider", "Provider (ens, ecs, ec2, ims)")?;
     let provider = answered(&answers, "provider")
@@ -877,7 +875,9 @@ pub(super) fn configure(g: &GlobalArgs, env: &dyn Env) -> Result<()> {
     let w = config_write::save(&path, &doc)?;
     saved_note(&w);
     eprintln!("imgctl: saved profile '{profile}' to {}", w.path.display());
-    if profile != "default" && config_write::get(&doc, None, "default_profile", &[]).as_deref() != Some(&profile) {
+    if profile != "default"
+        && config_write::get(&doc, None, "default_profile", &[]).as_deref() != Some(&profile)
+    {
         eprintln!(
             "imgctl: use it with --profile {profile} or IMGCTL_PROFILE={profile} \
              (or make it the default: imgctl config set default_profile {profile})"
