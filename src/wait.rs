@@ -128,7 +128,10 @@ pub async fn wait_to<B: Backend>(
         // otherwise hold --wait-timeout open. Dropping a status read half
         // way is harmless.
         let left = deadline.saturating_duration_since(Instant::now());
-        let polled = match tokio::time::timeout(left, b.poll(target)).await {
+        let polled = match rep
+            .during(tokio::time::timeout(left, b.poll(target)), start)
+            .await
+        {
             Ok(r) => r,
             Err(_) => {
                 rep.end();
@@ -301,27 +304,25 @@ impl<'a> Reporter<'a> {
         self.last_line = elapsed;
     }
 
-    /// Sleeps `d`, writing a heartbeat whenever the log has been silent
-    /// for `heartbeat`, however long the poll interval is.
+    /// Sleeps `d`, writing heartbeats as `during` does.
     async fn sleep(&mut self, d: Duration, start: Instant) {
-        let until = Instant::now() + d;
+        self.during(tokio::time::sleep(d), start).await
+    }
+
+    /// Runs `fut` (a poll, or a pause between polls), writing a heartbeat
+    /// whenever the log has been silent for `heartbeat`: however long the
+    /// poll interval is, and however slowly a status check is answered.
+    async fn during<F: Future>(&mut self, fut: F, start: Instant) -> F::Output {
+        let mut fut = std::pin::pin!(fut);
         loop {
-            let now = Instant::now();
-            if now >= until {
-                return;
-            }
-            let left = until - now;
             let Some(text) = self.shown.clone().filter(|_| self.mode == Progress::Lines) else {
-                tokio::time::sleep(left).await;
-                return;
+                return fut.await;
             };
             let due = (self.last_line + self.heartbeat).saturating_sub(start.elapsed());
-            if due >= left {
-                tokio::time::sleep(left).await;
-                return;
+            tokio::select! {
+                r = &mut fut => return r,
+                () = tokio::time::sleep(due) => self.line(&text, "still ", start.elapsed()),
             }
-            tokio::time::sleep(due).await;
-            self.line(&text, "still ", start.elapsed());
         }
     }
 
@@ -339,7 +340,7 @@ mod tests {
     use super::*;
     use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome};
 
-    struct Script(Vec<PollState>);
+    struct Script(Vec<PollState>, Duration);
 
     impl Backend for Script {
         async fn create(&mut self, _: &CreateImage) -> Result<Outcome> {
@@ -355,6 +356,7 @@ mod tests {
             unreachable!()
         }
         async fn poll(&mut self, _: &WaitTarget) -> Result<PollState> {
+            tokio::time::sleep(self.1).await;
             Ok(self.0.remove(0))
         }
     }
@@ -367,16 +369,23 @@ mod tests {
     }
 
     fn run(mode: Progress, interval: Duration, heartbeat: Duration) -> String {
-        let mut b = Script(vec![
-            pending("Creating", None),
-            pending("Creating", None),
-            pending("Packing", Some(40)),
-            pending("Packing", Some(40)),
-            PollState::Done {
-                image_id: None,
-                status: "Available".into(),
-            },
-        ]);
+        run_slow(mode, interval, heartbeat, Duration::ZERO)
+    }
+
+    fn run_slow(mode: Progress, interval: Duration, heartbeat: Duration, slow: Duration) -> String {
+        let mut b = Script(
+            vec![
+                pending("Creating", None),
+                pending("Creating", None),
+                pending("Packing", Some(40)),
+                pending("Packing", Some(40)),
+                PollState::Done {
+                    image_id: None,
+                    status: "Available".into(),
+                },
+            ],
+            slow,
+        );
         let opts = WaitOptions {
             interval: Some(interval),
             progress: mode,
@@ -432,6 +441,23 @@ mod tests {
             "{s}"
         );
         assert!(!s.contains('\r') && !s.contains('\x1b'));
+    }
+
+    #[test]
+    fn lines_heartbeat_while_a_status_check_is_slow() {
+        // Polls back to back, each answered after 150ms: the heartbeat
+        // still comes every 50ms of silence.
+        let s = run_slow(
+            Progress::Lines,
+            Duration::from_millis(10),
+            Duration::from_millis(50),
+            Duration::from_millis(150),
+        );
+        assert!(
+            s.lines()
+                .any(|l| l.starts_with("image m-1 still Creating after")),
+            "{s}"
+        );
     }
 
     #[test]

@@ -757,3 +757,23 @@ fn emulator_runs_leave_no_token_in_the_users_cache() {
     let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn config_show_with_emulator_and_no_provider_shows_all_four() {
+    let home = tempfile::tempdir().unwrap();
+    let o = imgctl(home.path(), &["--emulator", "config", "show"], HOSTILE_ENV);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    for p in ["ens", "ecs", "ec2", "ims"] {
+        assert!(
+            v[p]["endpoint_url"]["value"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("http://127.0.0.1:")),
+            "{p}: {v}"
+        );
+    }
+    assert_eq!(v["ims"]["password"]["source"], "env HW_PASSWORD");
+    // No file of the user's is read with --emulator.
+    assert_eq!(v["config_file"], Value::Null);
+    assert!(!stdout(&o).contains("imgctl-demo-secret"));
+}

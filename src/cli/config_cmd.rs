@@ -199,8 +199,19 @@ impl<'a> Origins<'a> {
                     "domain_name" => Some(&["HW_DOMAIN_NAME"]),
                     _ => None,
                 };
-                match family.and_then(|f| self.first_set(f)) {
-                    Some(v) => format!("env {v}"),
+                match family {
+                    // The variable read, else the one paired with the
+                    // id's (the environment a caller resolved with may
+                    // not be this process's: --emulator).
+                    Some(f) => {
+                        let [ids, _, _] = key_vars(p);
+                        let paired = ids
+                            .iter()
+                            .position(|v| v == n)
+                            .and_then(|i| f.get(i))
+                            .unwrap_or(&f[0]);
+                        format!("env {}", self.first_set(f).unwrap_or(paired))
+                    }
                     None => format!("env {n}"),
                 }
             }
@@ -420,6 +431,9 @@ pub(super) fn render_rows(v: &Value, env: &dyn Env, text: bool) -> String {
                     format!("error: {}", cell(&inner["error"])),
                 ]),
                 Value::Object(_) => collect(&format!("{name}."), e, env, rows),
+                Value::Null if k == "config_file" => {
+                    rows.push([name, String::new(), "not read".into()])
+                }
                 other if k == "config_file" => {
                     rows.push([name, cell(other), config_file_source(env)])
                 }

@@ -342,7 +342,7 @@ async fn config_show(g: &GlobalArgs, sig: &mut Signals) -> Result<()> {
     let query = g.query.as_deref().map(output::compile_query).transpose()?;
     let format = g.output.unwrap_or(OutputFormat::Json);
     let printer = Printer { query, format };
-    let (v, errors) = if g.provider.is_some() {
+    let (mut v, errors) = if g.provider.is_some() {
         let s = settings_for(g, sig).await?;
         (config_cmd::show(&s, &ProcessEnv), Vec::new())
     } else {
@@ -359,6 +359,10 @@ async fn config_show(g: &GlobalArgs, sig: &mut Signals) -> Result<()> {
         }
         config_cmd::show_all(chosen, each, &ProcessEnv)
     };
+    // The emulator's settings come from no file of the user's.
+    if g.emulator {
+        v["config_file"] = Value::Null;
+    }
     if printer.query.is_some() || format == OutputFormat::Json {
         printer.print_value(v, true)?;
     } else {
