@@ -25,8 +25,14 @@ _imgctl() {
             imgctl,configure)
                 cmd="imgctl__subcmd__configure"
                 ;;
+            imgctl,copy)
+                cmd="imgctl__subcmd__copy"
+                ;;
             imgctl,create)
                 cmd="imgctl__subcmd__create"
+                ;;
+            imgctl,delete)
+                cmd="imgctl__subcmd__delete"
                 ;;
             imgctl,describe)
                 cmd="imgctl__subcmd__describe"
@@ -43,6 +49,9 @@ _imgctl() {
             imgctl,import)
                 cmd="imgctl__subcmd__import"
                 ;;
+            imgctl,list)
+                cmd="imgctl__subcmd__list"
+                ;;
             imgctl,modify)
                 cmd="imgctl__subcmd__modify"
                 ;;
@@ -58,14 +67,23 @@ _imgctl() {
             imgctl__subcmd__config,show)
                 cmd="imgctl__subcmd__config__subcmd__show"
                 ;;
+            imgctl__subcmd__image,copy)
+                cmd="imgctl__subcmd__image__subcmd__copy"
+                ;;
             imgctl__subcmd__image,create)
                 cmd="imgctl__subcmd__image__subcmd__create"
+                ;;
+            imgctl__subcmd__image,delete)
+                cmd="imgctl__subcmd__image__subcmd__delete"
                 ;;
             imgctl__subcmd__image,describe)
                 cmd="imgctl__subcmd__image__subcmd__describe"
                 ;;
             imgctl__subcmd__image,import)
                 cmd="imgctl__subcmd__image__subcmd__import"
+                ;;
+            imgctl__subcmd__image,list)
+                cmd="imgctl__subcmd__image__subcmd__list"
                 ;;
             imgctl__subcmd__image,modify)
                 cmd="imgctl__subcmd__image__subcmd__modify"
@@ -80,7 +98,7 @@ _imgctl() {
 
     case "${cmd}" in
         imgctl)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version image create import modify describe wait config configure emulator completion help"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version image create import modify describe wait list delete copy config configure emulator completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -569,6 +587,96 @@ _imgctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        imgctl__subcmd__copy)
+            opts="-h -V --image-id --to-region --name --description --agency-name --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --image-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to-region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agency-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "ens ecs ec2 ims" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json table text" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mode)
+                    COMPREPLY=($(compgen -W "token aksk" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-version)
+                    COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         imgctl__subcmd__create)
             opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -641,6 +749,80 @@ _imgctl() {
                     return 0
                     ;;
                 --boot-mode)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "ens ecs ec2 ims" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json table text" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mode)
+                    COMPREPLY=($(compgen -W "token aksk" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-version)
+                    COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        imgctl__subcmd__delete)
+            opts="-h -V --image-id --delete-snapshots --force --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --image-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -934,12 +1116,102 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version create import modify describe wait"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version create import modify describe wait list delete copy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -W "ens ecs ec2 ims" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json table text" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mode)
+                    COMPREPLY=($(compgen -W "token aksk" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-version)
+                    COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        imgctl__subcmd__image__subcmd__copy)
+            opts="-h -V --image-id --to-region --name --description --agency-name --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --image-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to-region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agency-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --provider)
                     COMPREPLY=($(compgen -W "ens ecs ec2 ims" -- "${cur}"))
                     return 0
@@ -1075,6 +1347,80 @@ _imgctl() {
                     return 0
                     ;;
                 --boot-mode)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "ens ecs ec2 ims" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json table text" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mode)
+                    COMPREPLY=($(compgen -W "token aksk" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-version)
+                    COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        imgctl__subcmd__image__subcmd__delete)
+            opts="-h -V --image-id --delete-snapshots --force --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --image-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1291,6 +1637,96 @@ _imgctl() {
                     return 0
                     ;;
                 --client-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "ens ecs ec2 ims" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json table text" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mode)
+                    COMPREPLY=($(compgen -W "token aksk" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-version)
+                    COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        imgctl__subcmd__image__subcmd__list)
+            opts="-h -V --name --name-prefix --status --limit --page-size --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --page-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1637,6 +2073,96 @@ _imgctl() {
                     return 0
                     ;;
                 --client-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "ens ecs ec2 ims" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json table text" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mode)
+                    COMPREPLY=($(compgen -W "token aksk" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-version)
+                    COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        imgctl__subcmd__list)
+            opts="-h -V --name --name-prefix --status --limit --page-size --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --page-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

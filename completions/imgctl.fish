@@ -48,56 +48,62 @@ v1\t''"
 complete -c imgctl -n "__fish_imgctl_needs_command" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_needs_command" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_needs_command" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_needs_command" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_needs_command" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_needs_command" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_needs_command" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_needs_command" -s V -l version -d 'Print version'
-complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "image" -d 'Create, import, modify, describe and wait for images'
+complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "image" -d 'Create, import, modify, describe, wait for, list, delete and copy images'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "create" -d 'Shortcut for `imgctl image create`'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "import" -d 'Shortcut for `imgctl image import`'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "modify" -d 'Shortcut for `imgctl image modify`'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "describe" -d 'Shortcut for `imgctl image describe`'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "wait" -d 'Shortcut for `imgctl image wait`'
+complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "list" -d 'Shortcut for `imgctl image list`'
+complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "delete" -d 'Shortcut for `imgctl image delete`'
+complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "copy" -d 'Shortcut for `imgctl image copy`'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "config" -d 'Show what imgctl picked up, and read or write its config file'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "configure" -d 'Set up a profile interactively: provider, region and credentials (secrets typed without echo)'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "emulator" -d 'Serve a local emulator of ENS, ECS, EC2 and IAM+IMS until Ctrl-C (endpoint on the first line)'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "completion" -d 'Print a shell completion script to stdout'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "help" -d 'Help on a command or a topic: exit-codes, the provider guides ens, ecs, ec2, ims, and emulator'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
 ecs\t'Alibaba Cloud Elastic Compute Service'
 ec2\t'AWS EC2 (alias: aws)'
 ims\t'Huawei Cloud IMS (alias: huawei)'"
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l raw -d 'Add the provider\'s own response under "raw"'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l wait -d 'After create or import, wait until the image is usable (or failed)'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -s V -l version -d 'Print version'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -f -a "create" -d 'Create an image from an instance (or a snapshot)'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -f -a "import" -d 'Import an image file from object storage (oss://, s3://, obs://)'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -f -a "modify" -d 'Change an image\'s attributes'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -f -a "describe" -d 'Show an image\'s current state'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait" -f -a "wait" -d 'Wait until an image, an IMS job or an EC2 import task is done'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l raw -d 'Add the provider\'s own response under "raw"'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -s V -l version -d 'Print version'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -f -a "create" -d 'Create an image from an instance (or a snapshot)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -f -a "import" -d 'Import an image file from object storage (oss://, s3://, obs://)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -f -a "modify" -d 'Change an image\'s attributes'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -f -a "describe" -d 'Show an image\'s current state'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -f -a "wait" -d 'Wait until an image, an IMS job or an EC2 import task is done'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -f -a "list" -d 'List your own images (every state unless --status says otherwise)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -f -a "delete" -d 'Delete (deregister) an image'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -f -a "copy" -d 'Copy an image to another region'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l name -d 'Name of the new image (each cloud\'s naming rules are checked before sending)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l instance-id -d 'Source instance' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l snapshot-id -d 'Source snapshot (ens, ecs)' -r
@@ -142,7 +148,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -191,7 +197,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -235,7 +241,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -265,7 +271,7 @@ v1\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -297,11 +303,111 @@ v1\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -s V -l version -d 'Print version'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l name -d 'Only the image with exactly this name' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l name-prefix -d 'Only images whose names start with this' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l status -d 'Only images in this state (the cloud\'s spelling, any case)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l limit -d 'At most this many images. [default: all]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l page-size -d 'Images per request: ens 1-50, ecs 1-100, ec2 5-1000, ims 1-500. [default: the maximum]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
+ecs\t'Alibaba Cloud Elastic Compute Service'
+ec2\t'AWS EC2 (alias: aws)'
+ims\t'Huawei Cloud IMS (alias: huawei)'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
+table\t'A key/value table for people'
+text\t'Tab-separated values, for cut and read'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
+aksk\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
+v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l raw -d 'Add the provider\'s own response under "raw"'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l image-id -d 'The image to delete' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
+ecs\t'Alibaba Cloud Elastic Compute Service'
+ec2\t'AWS EC2 (alias: aws)'
+ims\t'Huawei Cloud IMS (alias: huawei)'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
+table\t'A key/value table for people'
+text\t'Tab-separated values, for cut and read'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
+aksk\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
+v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l delete-snapshots -d 'Also delete the image\'s snapshots (ec2: its EBS snapshots; ims: delete_backup)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l force -d 'Delete even when instances use the image (ecs)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l raw -d 'Add the provider\'s own response under "raw"'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l image-id -d 'The image to copy (in --region)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l to-region -d 'The destination region' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l name -d 'Name of the copy. [default: the source image\'s name]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l description -d 'Description of the copy' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l agency-name -d 'IAM agency with IMS Administrator in both regions (ims; required there)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
+ecs\t'Alibaba Cloud Elastic Compute Service'
+ec2\t'AWS EC2 (alias: aws)'
+ims\t'Huawei Cloud IMS (alias: huawei)'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
+table\t'A key/value table for people'
+text\t'Tab-separated values, for cut and read'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
+aksk\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
+v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l raw -d 'Add the provider\'s own response under "raw"'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l name -d 'Name of the new image (each cloud\'s naming rules are checked before sending)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l instance-id -d 'Source instance' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l snapshot-id -d 'Source snapshot (ens, ecs)' -r
@@ -346,7 +452,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l delete-instance
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -395,7 +501,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l quick-import -d
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -439,7 +545,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l make-private -d
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -469,7 +575,7 @@ v1\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -501,11 +607,111 @@ v1\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -s V -l version -d 'Print version'
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l name -d 'Only the image with exactly this name' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l name-prefix -d 'Only images whose names start with this' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l status -d 'Only images in this state (the cloud\'s spelling, any case)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l limit -d 'At most this many images. [default: all]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l page-size -d 'Images per request: ens 1-50, ecs 1-100, ec2 5-1000, ims 1-500. [default: the maximum]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
+ecs\t'Alibaba Cloud Elastic Compute Service'
+ec2\t'AWS EC2 (alias: aws)'
+ims\t'Huawei Cloud IMS (alias: huawei)'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
+table\t'A key/value table for people'
+text\t'Tab-separated values, for cut and read'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
+aksk\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
+v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l raw -d 'Add the provider\'s own response under "raw"'
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -s V -l version -d 'Print version'
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l image-id -d 'The image to delete' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
+ecs\t'Alibaba Cloud Elastic Compute Service'
+ec2\t'AWS EC2 (alias: aws)'
+ims\t'Huawei Cloud IMS (alias: huawei)'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
+table\t'A key/value table for people'
+text\t'Tab-separated values, for cut and read'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
+aksk\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
+v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l delete-snapshots -d 'Also delete the image\'s snapshots (ec2: its EBS snapshots; ims: delete_backup)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l force -d 'Delete even when instances use the image (ecs)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l raw -d 'Add the provider\'s own response under "raw"'
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l image-id -d 'The image to copy (in --region)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l to-region -d 'The destination region' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l name -d 'Name of the copy. [default: the source image\'s name]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l description -d 'Description of the copy' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l agency-name -d 'IAM agency with IMS Administrator in both regions (ims; required there)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
+ecs\t'Alibaba Cloud Elastic Compute Service'
+ec2\t'AWS EC2 (alias: aws)'
+ims\t'Huawei Cloud IMS (alias: huawei)'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
+table\t'A key/value table for people'
+text\t'Tab-separated values, for cut and read'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
+aksk\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
+v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l raw -d 'Add the provider\'s own response under "raw"'
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
 ecs\t'Alibaba Cloud Elastic Compute Service'
 ec2\t'AWS EC2 (alias: aws)'
@@ -530,7 +736,7 @@ v1\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -562,7 +768,7 @@ v1\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -591,7 +797,7 @@ v1\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -620,7 +826,7 @@ v1\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -649,7 +855,7 @@ v1\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -681,7 +887,7 @@ v1\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -710,7 +916,7 @@ v1\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -739,7 +945,7 @@ v1\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l wait -d 'After create or import, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -s h -l help -d 'Print help (see more with \'--help\')'

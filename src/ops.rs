@@ -126,6 +126,219 @@ pub struct DescribeImage {
     pub image_id: String,
 }
 
+/// `list`: the caller's own images, filtered and paged.
+#[derive(Debug, Clone, Default)]
+pub struct ListImages {
+    /// Exact name (the cloud's filter may be fuzzy: matched again here).
+    pub name: Option<String>,
+    /// A true prefix of the name.
+    pub name_prefix: Option<String>,
+    /// In the cloud's own spelling once validated.
+    pub status: Option<String>,
+    /// Stop after this many images (default: all).
+    pub limit: Option<usize>,
+    /// Images asked for per request (default: the cloud's maximum).
+    pub page_size: Option<usize>,
+}
+
+/// `delete`.
+#[derive(Debug, Clone, Default)]
+pub struct DeleteImage {
+    pub image_id: String,
+    /// EC2: delete the AMI's EBS snapshots; IMS: delete_backup.
+    pub delete_snapshots: bool,
+    /// ECS: Force (delete even when instances use the image).
+    pub force: bool,
+}
+
+/// `copy`: to another region.
+#[derive(Debug, Clone, Default)]
+pub struct CopyImage {
+    pub image_id: String,
+    pub to_region: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// IMS: the IAM agency the cross-region copy runs as.
+    pub agency_name: Option<String>,
+}
+
+/// One image of a list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImageSummary {
+    pub image_id: String,
+    pub name: Option<String>,
+    pub status: Option<String>,
+    /// RFC 3339, or null when the cloud gave none (or nothing readable).
+    pub created: Option<String>,
+}
+
+/// Per provider: the image states the cloud knows, in its spelling.
+pub fn image_statuses(p: Provider) -> &'static [&'static str] {
+    match p {
+        Provider::Ec2 => &[
+            "pending",
+            "available",
+            "invalid",
+            "deregistered",
+            "transient",
+            "failed",
+            "error",
+            "disabled",
+        ],
+        Provider::Ecs => &[
+            "Creating",
+            "Waiting",
+            "Available",
+            "UnAvailable",
+            "CreateFailed",
+            "Deprecated",
+        ],
+        Provider::Ens => &[
+            "Creating",
+            "Packing",
+            "Uploading",
+            "Pack_failed",
+            "Upload_failed",
+            "Available",
+            "Unavailable",
+            "Copying",
+        ],
+        Provider::Ims => &["queued", "saving", "active", "killed", "deleted"],
+    }
+}
+
+impl ListImages {
+    /// Checks the values and puts `--status` in the cloud's spelling
+    /// (accepted in any case; `available` also names IMS's `active`).
+    pub fn validate(&mut self, p: Provider) -> Result<()> {
+        if self.name.is_some() && self.name_prefix.is_some() {
+            return Err(Error::usage("--name and --name-prefix exclude each other"));
+        }
+        for (flag, v) in [("--name", &self.name), ("--name-prefix", &self.name_prefix)] {
+            if v.as_deref().is_some_and(str::is_empty) {
+                return Err(Error::usage(format!("{flag} must not be empty")));
+            }
+        }
+        if self.limit == Some(0) {
+            return Err(Error::usage("--limit must be at least 1"));
+        }
+        if let Some(s) = &self.status {
+            let known = image_statuses(p);
+            let wanted = if p == Provider::Ims && s.eq_ignore_ascii_case("available") {
+                "active"
+            } else {
+                s.as_str()
+            };
+            let Some(found) = known.iter().find(|k| k.eq_ignore_ascii_case(wanted)) else {
+                return Err(Error::usage(format!(
+                    "invalid --status '{s}' for {}: expected one of {}",
+                    p.as_str(),
+                    known.join(", ")
+                )));
+            };
+            self.status = Some(found.to_string());
+        }
+        if let Some(n) = self.page_size {
+            let (lo, hi) = page_size_range(p);
+            if !(lo..=hi).contains(&n) {
+                return Err(Error::usage(format!(
+                    "--page-size for {} is {lo}-{hi}",
+                    p.as_str()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// What to ask for per request.
+    pub fn page_size(&self, p: Provider) -> usize {
+        self.page_size.unwrap_or(page_size_range(p).1)
+    }
+
+    /// The client-side filter: `--name` exact, `--name-prefix` a true
+    /// prefix, `--status` exact (clouds whose filters are fuzzy, prefix-less
+    /// or missing all end here).
+    pub fn keeps(&self, name: Option<&str>, status: Option<&str>) -> bool {
+        let name = name.unwrap_or_default();
+        self.name.as_deref().is_none_or(|n| n == name)
+            && self
+                .name_prefix
+                .as_deref()
+                .is_none_or(|p| name.starts_with(p))
+            && self.status.as_deref().is_none_or(|s| status == Some(s))
+    }
+
+    /// Whether `count` images are enough.
+    pub fn full(&self, count: usize) -> bool {
+        self.limit.is_some_and(|l| count >= l)
+    }
+}
+
+/// MaxResults / PageSize / limit bounds per cloud.
+fn page_size_range(p: Provider) -> (usize, usize) {
+    match p {
+        // DescribeImages: the EC2 pagination guide's 1000; 5 is the
+        // smallest MaxResults EC2's Describe* calls accept.
+        Provider::Ec2 => (5, 1000),
+        Provider::Ecs => (1, 100),
+        Provider::Ens => (1, 50),
+        // The API's own default page is 500.
+        Provider::Ims => (1, 500),
+    }
+}
+
+/// A creation time as RFC 3339: ECS writes minutes only (`…T10:22Z`),
+/// which gains `:00`; anything that still does not parse becomes null.
+pub fn normalize_created(s: Option<&str>) -> Option<String> {
+    use time::format_description::well_known::Rfc3339;
+    let s = s?.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let fixed = match s.split_once('T') {
+        Some((date, t)) if t.len() == 6 && t.ends_with('Z') && t.as_bytes()[2] == b':' => {
+            format!("{date}T{}:00Z", &t[..5])
+        }
+        _ => s.to_string(),
+    };
+    time::OffsetDateTime::parse(&fixed, &Rfc3339)
+        .ok()
+        .map(|_| fixed)
+}
+
+impl DeleteImage {
+    pub fn validate(&self) -> Result<()> {
+        if self.image_id.trim().is_empty() {
+            return Err(Error::usage("--image-id must not be empty"));
+        }
+        Ok(())
+    }
+}
+
+impl CopyImage {
+    pub fn validate(&self, p: Provider) -> Result<()> {
+        if self.image_id.trim().is_empty() {
+            return Err(Error::usage("--image-id must not be empty"));
+        }
+        if self.to_region.trim().is_empty() {
+            return Err(Error::usage("--to-region must not be empty"));
+        }
+        if let Some(n) = &self.name {
+            validate_image_name(p, n)?;
+        }
+        if let Some(d) = &self.description {
+            validate_description(p, d)?;
+        }
+        if p == Provider::Ims && self.agency_name.as_deref().is_none_or(str::is_empty) {
+            return Err(Error::usage(
+                "ims copy needs --agency-name: the IAM agency (with IMS Administrator in both \
+                 regions) that the cross-region copy runs as",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// What `wait` follows: an image, an IMS job, or an EC2 import task.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WaitTarget {
@@ -147,8 +360,17 @@ pub struct WaitFor {
 pub struct Outcome {
     pub provider: &'static str,
     pub operation: &'static str,
+    /// `list`: the images found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<ImageSummary>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
+    /// `copy`: the image copied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_image_id: Option<String>,
+    /// `copy`: the destination region.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -161,6 +383,9 @@ pub struct Outcome {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// `delete --delete-snapshots` (EC2): the snapshots deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshots_deleted: Option<Vec<String>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub dry_run: bool,
     /// The provider's own response, with `--raw`.
@@ -1008,6 +1233,41 @@ mod tests {
         assert!(validate_image_name(Provider::Ims, " lead").is_err());
         assert!(validate_image_name(Provider::Ims, "trail ").is_err());
         assert!(validate_image_name(Provider::Ims, "a:b").is_err());
+    }
+
+    #[test]
+    fn list_filters_and_times() {
+        let mut l = ListImages {
+            name_prefix: Some("web-".into()),
+            status: Some("AVAILABLE".into()),
+            ..ListImages::default()
+        };
+        l.validate(Provider::Ecs).unwrap();
+        assert_eq!(l.status.as_deref(), Some("Available"));
+        assert!(l.keeps(Some("web-1"), Some("Available")));
+        assert!(!l.keeps(Some("my-web-1"), Some("Available")));
+        assert!(!l.keeps(Some("web-1"), Some("Creating")));
+        let mut i = ListImages {
+            status: Some("available".into()),
+            ..ListImages::default()
+        };
+        i.validate(Provider::Ims).unwrap();
+        assert_eq!(i.status.as_deref(), Some("active"));
+        let mut bad = ListImages {
+            status: Some("gone".into()),
+            ..ListImages::default()
+        };
+        assert_eq!(bad.validate(Provider::Ec2).unwrap_err().exit_code(), 2);
+        assert_eq!(
+            normalize_created(Some("2026-11-29T10:22Z")).as_deref(),
+            Some("2026-11-29T10:22:00Z")
+        );
+        assert_eq!(
+            normalize_created(Some("2026-11-29T21:10:18.000Z")).as_deref(),
+            Some("2026-11-29T21:10:18.000Z")
+        );
+        assert_eq!(normalize_created(Some("yesterday")), None);
+        assert_eq!(normalize_created(None), None);
     }
 
     #[test]

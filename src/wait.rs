@@ -338,7 +338,9 @@ impl<'a> Reporter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome};
+    use crate::ops::{
+        CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage, Outcome,
+    };
 
     struct Script(Vec<PollState>, Duration);
 
@@ -353,6 +355,15 @@ mod tests {
             unreachable!()
         }
         async fn describe(&mut self, _: &str) -> Result<Outcome> {
+            unreachable!()
+        }
+        async fn list(&mut self, _: &ListImages) -> Result<Outcome> {
+            unreachable!()
+        }
+        async fn delete(&mut self, _: &DeleteImage) -> Result<Outcome> {
+            unreachable!()
+        }
+        async fn copy(&mut self, _: &CopyImage) -> Result<Outcome> {
             unreachable!()
         }
         async fn poll(&mut self, _: &WaitTarget) -> Result<PollState> {

@@ -19,6 +19,9 @@ Examples:
                       --format qcow2 --architecture x86_64 --name base-2026
   imgctl image modify --provider ecs --region cn-hangzhou --image-id m-bp18ygjuqnwhechc --status Deprecated
   imgctl create --provider ec2 --instance-id i-1234567890abcdef0 --name web-v1 --no-reboot
+  imgctl list --provider ecs --region cn-hangzhou --name-prefix web-
+  imgctl copy --provider ec2 --region us-east-1 --image-id ami-0abc --to-region eu-west-1 --wait
+  imgctl delete --provider ec2 --region us-east-1 --image-id ami-0abc --delete-snapshots
   imgctl config show --provider ec2
 
 Exit codes: `imgctl help exit-codes`.";
@@ -155,7 +158,7 @@ pub struct GlobalArgs {
     /// Check without acting: EC2 and ECS use the cloud's DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it.
     #[arg(long, global = true)]
     pub dry_run: bool,
-    /// After create or import, wait until the image is usable (or failed).
+    /// After create, import or copy, wait until the image is usable (or failed).
     #[arg(long, global = true)]
     pub wait: bool,
     /// Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]
@@ -189,7 +192,7 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create, import, modify, describe and wait for images.
+    /// Create, import, modify, describe, wait for, list, delete and copy images.
     #[command(subcommand)]
     Image(ImageCommand),
     /// Shortcut for `imgctl image create`.
@@ -202,6 +205,12 @@ pub enum Command {
     Describe(DescribeArgs),
     /// Shortcut for `imgctl image wait`.
     Wait(WaitArgs),
+    /// Shortcut for `imgctl image list`.
+    List(ListArgs),
+    /// Shortcut for `imgctl image delete`.
+    Delete(DeleteArgs),
+    /// Shortcut for `imgctl image copy`.
+    Copy(CopyArgs),
     /// Show what imgctl picked up, and read or write its config file.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -268,6 +277,12 @@ pub enum ImageCommand {
     Describe(DescribeArgs),
     /// Wait until an image, an IMS job or an EC2 import task is done.
     Wait(WaitArgs),
+    /// List your own images (every state unless --status says otherwise).
+    List(ListArgs),
+    /// Delete (deregister) an image.
+    Delete(DeleteArgs),
+    /// Copy an image to another region.
+    Copy(CopyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -560,4 +575,98 @@ pub struct WaitArgs {
     /// Follow this EC2 import task to its image (ec2).
     #[arg(long, value_name = "ID")]
     pub task_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+Every page is followed (up to --limit). Name filters are exact (--name) or a true prefix
+(--name-prefix) on every provider, whatever the cloud's own filter does; --status takes the
+cloud's own state names in any case (ims also accepts available for active):
+  ens  Creating Packing Uploading Pack_failed Upload_failed Available Unavailable Copying
+  ecs  Creating Waiting Available UnAvailable CreateFailed Deprecated
+  ec2  pending available invalid deregistered transient failed error disabled
+  ims  queued saving active killed deleted
+
+Examples:
+  imgctl image list --provider ens --name-prefix web-
+  imgctl list --provider ecs --region cn-hangzhou --status available --output table
+  imgctl list --provider ec2 --region us-east-1 --query 'images[].image_id' --output text
+  imgctl list --provider ims --region cn-north-4 --name ims_test --limit 10")]
+pub struct ListArgs {
+    /// Only the image with exactly this name.
+    #[arg(long, value_name = "NAME", conflicts_with = "name_prefix")]
+    pub name: Option<String>,
+    /// Only images whose names start with this.
+    #[arg(long, value_name = "PREFIX")]
+    pub name_prefix: Option<String>,
+    /// Only images in this state (the cloud's spelling, any case).
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+    /// At most this many images. [default: all]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Images per request: ens 1-50, ecs 1-100, ec2 5-1000, ims 1-500. [default: the maximum]
+    #[arg(long, value_name = "N")]
+    pub page_size: Option<usize>,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+Flags by provider (a flag the provider lacks is a usage error, exit 2):
+  ens  --image-id
+  ecs  --image-id --force (delete even when instances use the image)
+  ec2  --image-id --delete-snapshots (DeregisterImage, then each EBS snapshot of the AMI)
+  ims  --image-id --delete-snapshots (delete_backup: the whole-image backup too)
+--dry-run: ec2 and ecs ask the cloud (DryRun); ens and ims validate and, with --debug, show
+the signed request without sending it.
+
+Examples:
+  imgctl image delete --provider ens --image-id m-5xxgg
+  imgctl delete --provider ecs --region cn-hangzhou --image-id m-bp18ygjuqnwhechc --force
+  imgctl delete --provider ec2 --region us-east-1 --image-id ami-0abc --delete-snapshots
+  imgctl delete --provider ims --region cn-north-4 --image-id 33ad552d-1149-471c-8575-f1d02b9f3d1d")]
+pub struct DeleteArgs {
+    /// The image to delete.
+    #[arg(long, value_name = "ID")]
+    pub image_id: String,
+    /// Also delete the image's snapshots (ec2: its EBS snapshots; ims: delete_backup).
+    #[arg(long)]
+    pub delete_snapshots: bool,
+    /// Delete even when instances use the image (ecs).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+Flags by provider (ens has no copy API: refused, exit 2):
+  ecs  --image-id --to-region --name --description   (sent to the source region, ClientToken)
+  ec2  --image-id --to-region --name --description   (sent to the destination region, ClientToken;
+                                                      --name defaults to the source AMI's name)
+  ims  --image-id --to-region --name --description --agency-name (required)
+       (a job in the source project; --name defaults to the source image's name)
+--wait follows the new image in the destination region.
+
+Examples:
+  imgctl image copy --provider ecs --region cn-hangzhou --image-id m-bp18ygjuqnwhechc \\
+      --to-region cn-shanghai --name web-v1-sh --wait
+  imgctl copy --provider ec2 --region us-east-1 --image-id ami-0abc --to-region eu-west-1
+  imgctl copy --provider ims --region cn-north-4 --image-id 33ad552d-1149-471c-8575-f1d02b9f3d1d \\
+      --to-region cn-east-3 --agency-name ims_admin_agency --wait")]
+pub struct CopyArgs {
+    /// The image to copy (in --region).
+    #[arg(long, value_name = "ID")]
+    pub image_id: String,
+    /// The destination region.
+    #[arg(long, value_name = "REGION")]
+    pub to_region: String,
+    /// Name of the copy. [default: the source image's name]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Description of the copy.
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// IAM agency with IMS Administrator in both regions (ims; required there).
+    #[arg(long, value_name = "NAME")]
+    pub agency_name: Option<String>,
 }

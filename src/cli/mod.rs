@@ -262,6 +262,9 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Sign
             VerbCall::Describe(a.image_id)
         }
         Command::Image(ImageCommand::Wait(a)) | Command::Wait(a) => VerbCall::Wait(a),
+        Command::Image(ImageCommand::List(a)) | Command::List(a) => VerbCall::List(a),
+        Command::Image(ImageCommand::Delete(a)) | Command::Delete(a) => VerbCall::Delete(a),
+        Command::Image(ImageCommand::Copy(a)) | Command::Copy(a) => VerbCall::Copy(a),
     };
     let g = &cli.global;
     let query = g.query.as_deref().map(output::compile_query).transpose()?;
@@ -422,6 +425,22 @@ async fn execute<B: Backend>(
             (changed.await?, false)
         }
         Prepared::Describe(id) => (sig.guard(b.describe(&id)).await?, false),
+        Prepared::List(r) => (sig.guard(b.list(&r)).await?, false),
+        Prepared::Delete(r) => {
+            let gone = sig.sending(b.delete(&r), || {
+                format!("image {} may have been deleted", r.image_id)
+            });
+            (gone.await?, false)
+        }
+        Prepared::Copy(r) => {
+            let made = sig.sending(b.copy(&r), || {
+                format!(
+                    "a copy of image {} to {} may have been started",
+                    r.image_id, r.to_region
+                )
+            });
+            (made.await?, wait)
+        }
         Prepared::Wait(t, p) => {
             let mut o = Outcome {
                 provider: p.as_str(),

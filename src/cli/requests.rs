@@ -6,11 +6,16 @@
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 
-use super::args::{CreateArgs, GlobalArgs, ImportArgs, ModifyArgs, OutputFormat, WaitArgs};
+use super::args::{
+    CopyArgs, CreateArgs, DeleteArgs, GlobalArgs, ImportArgs, ListArgs, ModifyArgs, OutputFormat,
+    WaitArgs,
+};
 use crate::cloud;
 use crate::config::Overrides;
 use crate::error::{Error, Result};
-use crate::ops::{self, CreateImage, ImportImage, ModifyImage, WaitTarget};
+use crate::ops::{
+    self, CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage, WaitTarget,
+};
 use crate::provider::{Provider, Verb};
 
 /// A verb with its parsed arguments, whichever way it was spelled.
@@ -20,6 +25,9 @@ pub(super) enum VerbCall {
     Modify(ModifyArgs),
     Describe(String),
     Wait(WaitArgs),
+    List(ListArgs),
+    Delete(DeleteArgs),
+    Copy(CopyArgs),
 }
 
 impl VerbCall {
@@ -30,6 +38,9 @@ impl VerbCall {
             VerbCall::Modify(_) => Verb::Modify,
             VerbCall::Describe(_) => Verb::Describe,
             VerbCall::Wait(_) => Verb::Wait,
+            VerbCall::List(_) => Verb::List,
+            VerbCall::Delete(_) => Verb::Delete,
+            VerbCall::Copy(_) => Verb::Copy,
         }
     }
 }
@@ -81,6 +92,9 @@ pub(super) enum Prepared {
     Modify(ModifyImage),
     Describe(String),
     Wait(WaitTarget, Provider),
+    List(ListImages),
+    Delete(DeleteImage),
+    Copy(CopyImage),
 }
 
 pub(super) fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
@@ -209,6 +223,37 @@ pub(super) fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
             };
             Prepared::Wait(target, p)
         }
+        VerbCall::List(a) => {
+            let mut r = ListImages {
+                name: a.name,
+                name_prefix: a.name_prefix,
+                status: a.status,
+                limit: a.limit,
+                page_size: a.page_size,
+            };
+            r.validate(p)?;
+            Prepared::List(r)
+        }
+        VerbCall::Delete(a) => {
+            let r = DeleteImage {
+                image_id: a.image_id,
+                delete_snapshots: a.delete_snapshots,
+                force: a.force,
+            };
+            r.validate()?;
+            Prepared::Delete(r)
+        }
+        VerbCall::Copy(a) => {
+            let r = CopyImage {
+                image_id: a.image_id,
+                to_region: a.to_region,
+                name: a.name,
+                description: a.description,
+                agency_name: a.agency_name,
+            };
+            r.validate(p)?;
+            Prepared::Copy(r)
+        }
     })
 }
 
@@ -245,6 +290,14 @@ pub(super) fn check_flags(
         m = sub;
     }
     let caps = cloud::capabilities(p);
+    if !caps.offers(verb) {
+        return Err(Error::usage(format!(
+            "provider {} has no {} operation{}",
+            p.as_str(),
+            verb.as_str(),
+            hint_for(p, verb, "")
+        )));
+    }
     for arg in cmd.get_arguments() {
         if arg.is_global_set() {
             continue;
@@ -270,6 +323,13 @@ pub(super) fn hint_for(p: Provider, verb: Verb, flag: &str) -> &'static str {
     match (p, verb, flag) {
         (Provider::Ens, _, "description") => " (ENS images have no description)",
         (Provider::Ens, Verb::Modify, _) => " (ENS ModifyImageAttribute can only rename)",
+        (Provider::Ens, Verb::Copy, _) => {
+            " (ENS offers no API that copies an image to another region or node)"
+        }
+        (Provider::Ecs, Verb::Delete, "delete-snapshots") => {
+            " (ECS snapshots are separate resources: delete them with DeleteSnapshot)"
+        }
+        (_, Verb::Delete, "force") => " (only ECS DeleteImage has Force)",
         (Provider::Ec2, Verb::Create, "snapshot-id") => {
             " (EC2 creates AMIs from instances; use RegisterImage for snapshots)"
         }
@@ -321,9 +381,9 @@ pub(super) fn check_globals(p: Provider, call: &VerbCall, g: &GlobalArgs) -> Res
             p.as_str()
         )));
     }
-    if g.wait && !matches!(verb, Verb::Create | Verb::Import | Verb::Wait) {
+    if g.wait && !matches!(verb, Verb::Create | Verb::Import | Verb::Copy | Verb::Wait) {
         return Err(Error::usage(format!(
-            "--wait applies to create and import, not {}",
+            "--wait applies to create, import and copy, not {}",
             verb.as_str()
         )));
     }
@@ -338,9 +398,9 @@ pub(super) fn check_globals(p: Provider, call: &VerbCall, g: &GlobalArgs) -> Res
             "--quiet silences the progress of a wait: it needs --wait (or `imgctl image wait`)",
         ));
     }
-    if g.dry_run && matches!(verb, Verb::Describe | Verb::Wait) {
+    if g.dry_run && matches!(verb, Verb::Describe | Verb::Wait | Verb::List) {
         return Err(Error::usage(format!(
-            "--dry-run applies to create, import and modify, not {}",
+            "--dry-run applies to create, import, modify, delete and copy, not {}",
             verb.as_str()
         )));
     }

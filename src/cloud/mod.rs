@@ -8,7 +8,10 @@ pub mod huawei;
 
 use crate::backend::{Backend, Ctx};
 use crate::error::Result;
-use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
+use crate::ops::{
+    CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage, Outcome, PollState,
+    WaitTarget,
+};
 use crate::provider::{Capabilities, Provider};
 
 /// Which verb flags a provider's cloud can honour. A flag outside its
@@ -65,6 +68,15 @@ impl Backend for AnyBackend {
     }
     async fn describe(&mut self, image_id: &str) -> Result<Outcome> {
         each!(self, b => b.describe(image_id).await)
+    }
+    async fn list(&mut self, req: &ListImages) -> Result<Outcome> {
+        each!(self, b => b.list(req).await)
+    }
+    async fn delete(&mut self, req: &DeleteImage) -> Result<Outcome> {
+        each!(self, b => b.delete(req).await)
+    }
+    async fn copy(&mut self, req: &CopyImage) -> Result<Outcome> {
+        each!(self, b => b.copy(req).await)
     }
     async fn poll(&mut self, target: &WaitTarget) -> Result<PollState> {
         each!(self, b => b.poll(target).await)

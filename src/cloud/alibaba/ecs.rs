@@ -7,11 +7,12 @@ use serde_json::Value;
 use crate::backend::{Backend, Ctx};
 use crate::cloud::alibaba::rpc::{self, Answer, Api, Params};
 use crate::cloud::alibaba::{
-    exact, image_list, not_found, observe, outcome, progress, required, text,
+    exact, image_list, list_pages, not_found, observe, outcome, progress, required, text,
 };
 use crate::error::{Error, Result};
 use crate::ops::{
-    BlockDevice, CreateImage, ImportImage, ModifyImage, Outcome, PollState, Tag, WaitTarget,
+    BlockDevice, CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage,
+    Outcome, PollState, Tag, WaitTarget,
 };
 use crate::provider::{Capabilities, Provider};
 use crate::transport::{self, Idempotency};
@@ -59,6 +60,9 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         "imds-support",
     ],
     wait: &["image-id"],
+    list: &["name", "name-prefix", "status", "limit", "page-size"],
+    delete: &["image-id", "force"],
+    copy: &["image-id", "to-region", "name", "description"],
 };
 
 const VERSION: &str = "2014-05-26";
@@ -371,6 +375,64 @@ impl Backend for Ecs {
             .act("modify", "ModifyImageAttribute", p, Idempotency::Safe)
             .await?;
         o.status = req.status.clone();
+        Ok(o)
+    }
+
+    async fn list(&mut self, req: &ListImages) -> Result<Outcome> {
+        let mut p = self.params();
+        p.put("ImageOwnerAlias", "self")
+            // The default is Available only: every state unless asked.
+            .put("Status", req.status.as_deref().unwrap_or("ALL"))
+            .opt("ImageName", req.name.as_ref().or(req.name_prefix.as_ref()));
+        list_pages(&self.ctx, &self.api, "DescribeImages", &p, req).await
+    }
+
+    async fn delete(&mut self, req: &DeleteImage) -> Result<Outcome> {
+        let mut p = self.params();
+        p.put("ImageId", req.image_id.as_str())
+            .flag("Force", req.force);
+        let (mut o, a) = self
+            .act("delete", "DeleteImage", p, Idempotency::Safe)
+            .await?;
+        o.image_id = Some(req.image_id.clone());
+        if !a.dry_run {
+            o.status = Some("deleted".into());
+        }
+        Ok(o)
+    }
+
+    async fn copy(&mut self, req: &CopyImage) -> Result<Outcome> {
+        let mut p = self.params();
+        p.put("ImageId", req.image_id.as_str())
+            .put("DestinationRegionId", req.to_region.as_str())
+            .opt("DestinationImageName", req.name.as_ref())
+            .opt("DestinationDescription", req.description.as_ref());
+        // One token for every attempt: ECS makes at most one copy.
+        p.put("ClientToken", transport::random_hex());
+        let (mut o, a) = self.act("copy", "CopyImage", p, Idempotency::Safe).await?;
+        // act() falls back to the request's ImageId: here that is the source.
+        o.image_id = if a.dry_run {
+            None
+        } else {
+            Some(required(&a, "CopyImage", "ImageId")?)
+        };
+        o.name = req.name.clone();
+        o.source_image_id = Some(req.image_id.clone());
+        o.region = Some(req.to_region.clone());
+        // The copy lives in the destination: a wait looks for it there.
+        let endpoint = self
+            .ctx
+            .settings
+            .endpoint_url
+            .as_ref()
+            .map(|v| v.value.as_str());
+        self.api = Api::new(
+            Provider::Ecs,
+            VERSION,
+            endpoint,
+            &endpoint_host(&req.to_region),
+        )?;
+        self.region = req.to_region.clone();
         Ok(o)
     }
 

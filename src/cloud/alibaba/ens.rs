@@ -6,9 +6,14 @@ use serde_json::{Map, Value};
 
 use crate::backend::{Backend, Ctx};
 use crate::cloud::alibaba::rpc::{self, Answer, Api, Params};
-use crate::cloud::alibaba::{exact, image_list, not_found, observe, outcome, required, text};
+use crate::cloud::alibaba::{
+    exact, image_list, list_pages, not_found, observe, outcome, required, text,
+};
 use crate::error::{Error, Result};
-use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
+use crate::ops::{
+    CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage, Outcome, PollState,
+    WaitTarget,
+};
 use crate::provider::{Capabilities, Provider};
 use crate::transport::Idempotency;
 
@@ -37,6 +42,9 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     ],
     modify: &["image-id", "name"],
     wait: &["image-id"],
+    list: &["name", "name-prefix", "status", "limit", "page-size"],
+    delete: &["image-id"],
+    copy: &[],
 };
 
 const VERSION: &str = "2017-11-10";
@@ -282,6 +290,32 @@ impl Backend for Ens {
             .put("ImageName", name.as_str());
         self.send("modify", "ModifyImageAttribute", &p, Idempotency::Safe)
             .await
+    }
+
+    async fn list(&mut self, req: &ListImages) -> Result<Outcome> {
+        // DescribeSelfImages: custom images only, no RegionId, no status
+        // filter (the client filters), ImageName fuzzy.
+        let mut p = Params::new();
+        p.opt("ImageName", req.name.as_ref().or(req.name_prefix.as_ref()));
+        list_pages(&self.ctx, &self.api, "DescribeSelfImages", &p, req).await
+    }
+
+    async fn delete(&mut self, req: &DeleteImage) -> Result<Outcome> {
+        let mut p = Params::new();
+        p.put("ImageId", req.image_id.as_str());
+        let mut o = self
+            .send("delete", "DeleteImage", &p, Idempotency::Safe)
+            .await?;
+        if !o.dry_run {
+            o.status = Some("deleted".into());
+        }
+        Ok(o)
+    }
+
+    async fn copy(&mut self, _req: &CopyImage) -> Result<Outcome> {
+        Err(Error::usage(
+            "provider ens has no copy operation (ENS offers no API that copies an image)",
+        ))
     }
 
     async fn describe(&mut self, image_id: &str) -> Result<Outcome> {

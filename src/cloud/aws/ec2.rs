@@ -9,7 +9,10 @@ use crate::cloud::aws::xml::Element;
 use crate::cloud::aws::{endpoint, errors, requests, xml};
 use crate::config::KeyPair;
 use crate::error::{Error, ErrorKind, Result};
-use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
+use crate::ops::{
+    CopyImage, CreateImage, DeleteImage, ImageSummary, ImportImage, ListImages, ModifyImage,
+    Outcome, PollState, WaitTarget, normalize_created,
+};
 use crate::provider::{Capabilities, Provider};
 use crate::sign::sigv4::{AwsCreds, sign_query_post};
 use crate::transport::{HttpRequest, HttpResponse, Idempotency, random_hex};
@@ -48,6 +51,9 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         "make-private",
     ],
     wait: &["image-id", "task-id"],
+    list: &["name", "name-prefix", "status", "limit", "page-size"],
+    delete: &["image-id", "delete-snapshots"],
+    copy: &["image-id", "to-region", "name", "description"],
 };
 
 /// What botocore sends; it is also what gets signed.
@@ -374,6 +380,127 @@ fn task_state(task: &Element) -> TaskState {
     }
 }
 
+/// DescribeImages answered without the image: what EC2 itself says for
+/// an unknown id.
+fn ami_not_found(image_id: &str, request_id: Option<String>) -> Error {
+    crate::error::ProviderError {
+        provider: Some(Provider::Ec2),
+        code: "InvalidAMIID.NotFound".into(),
+        message: format!(
+            "DescribeImages returned no image {image_id} (deregistered images drop out)"
+        ),
+        http_status: 200,
+        request_id,
+        kind: ErrorKind::NotFound,
+        ..Default::default()
+    }
+    .into()
+}
+
+/// The EBS snapshots of an AMI's block device mappings.
+fn snapshots_of(img: &Element) -> Vec<String> {
+    let mut out: Vec<String> = img
+        .items("blockDeviceMapping")
+        .filter_map(|m| m.child("ebs")?.text_of("snapshotId"))
+        .collect();
+    out.dedup();
+    out
+}
+
+fn summary(img: &Element) -> Option<ImageSummary> {
+    Some(ImageSummary {
+        image_id: img.text_of("imageId")?,
+        name: img.text_of("name"),
+        status: img.text_of("imageState"),
+        created: normalize_created(img.text_of("creationDate").as_deref()),
+    })
+}
+
+impl Ec2 {
+    /// Points the client at another region (CopyImage is sent to, and a
+    /// copy waited for in, the destination).
+    fn switch_region(&mut self, region: &str) -> Result<()> {
+        let configured = self
+            .ctx
+            .settings
+            .endpoint_url
+            .as_ref()
+            .map(|v| v.value.as_str());
+        self.url = endpoint::ec2_url(region, configured)?;
+        self.region = region.to_string();
+        Ok(())
+    }
+
+    /// The image's DescribeImages entry, or EC2's not-found error.
+    async fn image_entry(&self, image_id: &str) -> Result<(Answer, Element)> {
+        let a = match self
+            .call(&requests::describe_image(image_id), Idempotency::Safe)
+            .await?
+        {
+            Sent::Done(a) => a,
+            Sent::DryRun { .. } => {
+                return Err(Error::bad_response(
+                    "DescribeImages answered DryRunOperation to a read",
+                    412,
+                ));
+            }
+        };
+        let img = a.root.items("imagesSet").next().cloned();
+        match img {
+            Some(img) => Ok((a, img)),
+            None => Err(ami_not_found(image_id, a.request_id.clone())),
+        }
+    }
+
+    /// Deletes the snapshots DeregisterImage did not report deleted.
+    async fn delete_snapshots(
+        &self,
+        image_id: &str,
+        snapshots: &[String],
+        answer: &Answer,
+    ) -> Result<Vec<String>> {
+        let reported: Vec<String> = answer
+            .root
+            .items("deleteSnapshotResultSet")
+            .filter(|i| i.text_of("returnCode").as_deref() == Some("success"))
+            .filter_map(|i| i.text_of("snapshotId"))
+            .collect();
+        let mut deleted = Vec::new();
+        let mut kept = Vec::new();
+        for snap in snapshots {
+            if reported.contains(snap) {
+                deleted.push(snap.clone());
+                continue;
+            }
+            match self
+                .call(&requests::delete_snapshot(snap), Idempotency::Safe)
+                .await
+            {
+                Ok(_) => deleted.push(snap.clone()),
+                // Already gone: what was asked for is true.
+                Err(Error::Provider(p)) if p.code == "InvalidSnapshot.NotFound" => {
+                    deleted.push(snap.clone())
+                }
+                Err(e) => kept.push((snap.clone(), e)),
+            }
+        }
+        if kept.is_empty() {
+            return Ok(deleted);
+        }
+        let list: Vec<String> = kept.iter().map(|(s, e)| format!("{s} ({e})")).collect();
+        let (_, first) = kept.remove(0);
+        Err(first.with_hint(&format!(
+            "{image_id} was deregistered{}; snapshots not deleted: {}",
+            if deleted.is_empty() {
+                String::new()
+            } else {
+                format!(" and {} deleted", deleted.join(", "))
+            },
+            list.join("; ")
+        )))
+    }
+}
+
 impl Backend for Ec2 {
     async fn create(&mut self, req: &CreateImage) -> Result<Outcome> {
         let q = requests::create_image(req, self.ctx.dry_run)?;
@@ -473,6 +600,118 @@ impl Backend for Ec2 {
             }
         };
         o.image_id = Some(req.image_id.clone());
+        Ok(o)
+    }
+
+    async fn list(&mut self, req: &ListImages) -> Result<Outcome> {
+        let page = req.page_size(Provider::Ec2);
+        let mut images = Vec::new();
+        let mut raws = Vec::new();
+        let mut token: Option<String> = None;
+        let mut request_id = None;
+        loop {
+            let q = requests::list_images(req, page, token.as_deref());
+            let a = match self.call(&q, Idempotency::Safe).await? {
+                Sent::Done(a) => a,
+                Sent::DryRun { .. } => {
+                    return Err(Error::bad_response(
+                        "DescribeImages answered DryRunOperation to a read",
+                        412,
+                    ));
+                }
+            };
+            request_id = a.request_id.clone().or(request_id);
+            for s in a.root.items("imagesSet").filter_map(summary) {
+                if req.keeps(s.name.as_deref(), s.status.as_deref()) && !req.full(images.len()) {
+                    images.push(s);
+                }
+            }
+            if self.ctx.raw {
+                raws.push(a.root.to_json());
+            }
+            let next = a.root.text_of("nextToken");
+            if req.full(images.len()) || next.is_none() {
+                break;
+            }
+            if next == token {
+                return Err(Error::BadResponse {
+                    message: "DescribeImages returned the same NextToken twice".into(),
+                    http_status: 200,
+                    request_id: a.request_id,
+                });
+            }
+            token = next;
+        }
+        Ok(Outcome {
+            provider: "ec2",
+            operation: "list",
+            images: Some(images),
+            request_id,
+            raw: self.ctx.raw.then(|| serde_json::Value::Array(raws)),
+            ..Outcome::default()
+        })
+    }
+
+    async fn delete(&mut self, req: &DeleteImage) -> Result<Outcome> {
+        // The snapshots are read before the AMI goes: afterwards nothing
+        // names them any more.
+        let snapshots = if req.delete_snapshots {
+            let (_, img) = self.image_entry(&req.image_id).await?;
+            snapshots_of(&img)
+        } else {
+            Vec::new()
+        };
+        let q = requests::deregister_image(&req.image_id, req.delete_snapshots, self.ctx.dry_run);
+        let a = match self.call(&q, Idempotency::Safe).await? {
+            Sent::DryRun { request_id } => {
+                let mut o = dry_outcome("delete", request_id, None);
+                o.image_id = Some(req.image_id.clone());
+                return Ok(o);
+            }
+            Sent::Done(a) => a,
+        };
+        let deleted = if req.delete_snapshots {
+            Some(self.delete_snapshots(&req.image_id, &snapshots, &a).await?)
+        } else {
+            None
+        };
+        let mut o = self.outcome("delete", &a);
+        o.image_id = Some(req.image_id.clone());
+        o.status = Some("deleted".into());
+        o.snapshots_deleted = deleted;
+        Ok(o)
+    }
+
+    async fn copy(&mut self, req: &CopyImage) -> Result<Outcome> {
+        let source_region = self.region.clone();
+        let name = match &req.name {
+            Some(n) => n.clone(),
+            // Name is required by CopyImage: the source's, read first.
+            None => {
+                let (a, img) = self.image_entry(&req.image_id).await?;
+                img.text_of("name").ok_or_else(|| Error::BadResponse {
+                    message: format!("DescribeImages: image {} has no name", req.image_id),
+                    http_status: 200,
+                    request_id: a.request_id.clone(),
+                })?
+            }
+        };
+        // One token for every attempt: EC2 makes at most one copy.
+        let token = format!("imgctl-{}", random_hex());
+        let q = requests::copy_image(req, &source_region, &name, &token, self.ctx.dry_run);
+        // "CopyImage must be initiated in the destination Region."
+        self.switch_region(&req.to_region)?;
+        let mut o = match self.call(&q, Idempotency::Safe).await? {
+            Sent::DryRun { request_id } => dry_outcome("copy", request_id, Some(name)),
+            Sent::Done(a) => {
+                let mut o = self.outcome("copy", &a);
+                o.image_id = Some(a.required("CopyImage", "imageId")?);
+                o.name = Some(name);
+                o
+            }
+        };
+        o.source_image_id = Some(req.image_id.clone());
+        o.region = Some(req.to_region.clone());
         Ok(o)
     }
 

@@ -7,7 +7,10 @@ use serde_json::{Map, Value, json};
 use crate::backend::{Backend, Ctx};
 use crate::cloud::huawei::api::{Call, Client, Reply, segment};
 use crate::error::{Error, ErrorKind, ProviderError, Result};
-use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
+use crate::ops::{
+    CopyImage, CreateImage, DeleteImage, ImageSummary, ImportImage, ListImages, ModifyImage,
+    Outcome, PollState, WaitTarget, normalize_created,
+};
 use crate::provider::{Capabilities, Provider};
 
 pub const CAPABILITIES: Capabilities = Capabilities {
@@ -44,6 +47,15 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         "max-ram",
     ],
     wait: &["image-id", "job-id"],
+    list: &["name", "name-prefix", "status", "limit", "page-size"],
+    delete: &["image-id", "delete-snapshots"],
+    copy: &[
+        "image-id",
+        "to-region",
+        "name",
+        "description",
+        "agency-name",
+    ],
 };
 
 const ACTION: &str = "/v2/cloudimages/action";
@@ -53,6 +65,12 @@ const ATTRIBUTE_ABSENT: &str = "IMG.0035";
 
 pub struct Ims {
     client: Client,
+    /// After a cross-region copy: a client for the destination region and
+    /// project, where the copy lives.
+    dest: Option<Box<Client>>,
+    settings: Box<crate::config::Settings>,
+    /// Where the IAM token cache lives (for the destination client too).
+    cache_dir: Option<std::path::PathBuf>,
     dry_run: bool,
     raw: bool,
 }
@@ -67,7 +85,10 @@ impl Ims {
             cache_dir,
         } = ctx;
         Ok(Ims {
-            client: Client::new(&settings, transport, cache_dir)?,
+            client: Client::new(&settings, transport, cache_dir.clone())?,
+            dest: None,
+            settings: Box::new(settings),
+            cache_dir,
             dry_run,
             raw,
         })
@@ -158,7 +179,12 @@ impl Ims {
     /// not a missing image).
     async fn find_image(&mut self, image_id: &str) -> Result<Option<(Value, Reply)>> {
         let call = Call::ims("GET", "/v2/cloudimages".into()).query("id", image_id);
-        let reply = self.client.send(&call).await?;
+        // A copy is looked for where it lives: the destination project.
+        let client = match &mut self.dest {
+            Some(d) => d,
+            None => &mut self.client,
+        };
+        let reply = client.send(&call).await?;
         let images = reply.body["images"]
             .as_array()
             .ok_or_else(|| no_field(&reply, "images"))?;
@@ -292,7 +318,173 @@ impl Ims {
     }
 }
 
+/// One image of a list answer.
+fn summary(i: &Value) -> Option<ImageSummary> {
+    let text = |k: &str| i[k].as_str().filter(|s| !s.is_empty()).map(str::to_string);
+    Some(ImageSummary {
+        image_id: text("id")?,
+        name: text("name"),
+        status: text("status"),
+        created: normalize_created(i["created_at"].as_str()),
+    })
+}
+
 impl Backend for Ims {
+    async fn list(&mut self, req: &ListImages) -> Result<Outcome> {
+        // owner=<project>: the caller's own images. __imagetype=private
+        // would miss the ones shared out (they are "shared").
+        let owner = self.client.project_id().await?;
+        let limit = req.page_size(Provider::Ims);
+        let mut images = Vec::new();
+        let mut raws = Vec::new();
+        let mut request_id = None;
+        let mut marker: Option<String> = None;
+        loop {
+            let mut call = Call::ims("GET", "/v2/cloudimages".into())
+                .query("owner", &owner)
+                .query("limit", &limit.to_string());
+            // name is exact only: a prefix is matched here, not there.
+            if let Some(n) = &req.name {
+                call = call.query("name", n);
+            }
+            if let Some(s) = &req.status {
+                call = call.query("status", s);
+            }
+            if let Some(m) = &marker {
+                call = call.query("marker", m);
+            }
+            let reply = self.client.send(&call).await?;
+            request_id = reply.request_id.clone().or(request_id);
+            let page = reply.body["images"]
+                .as_array()
+                .ok_or_else(|| no_field(&reply, "images"))?;
+            for s in page.iter().filter_map(summary) {
+                if req.keeps(s.name.as_deref(), s.status.as_deref()) && !req.full(images.len()) {
+                    images.push(s);
+                }
+            }
+            let last = page
+                .last()
+                .and_then(|i| i["id"].as_str())
+                .map(str::to_string);
+            let short = page.len() < limit;
+            if self.raw {
+                raws.push(reply.body.clone());
+            }
+            // No next link: a short or empty page is the last one.
+            if short || req.full(images.len()) || last.is_none() || last == marker {
+                break;
+            }
+            marker = last;
+        }
+        Ok(Outcome {
+            provider: "ims",
+            operation: "list",
+            images: Some(images),
+            request_id,
+            raw: self.raw.then(|| Value::Array(raws)),
+            ..Outcome::default()
+        })
+    }
+
+    async fn delete(&mut self, req: &DeleteImage) -> Result<Outcome> {
+        let mut call = Call::ims("DELETE", format!("/v2/images/{}", segment(&req.image_id)));
+        // No body unless asked, as the SDK sends it.
+        if req.delete_snapshots {
+            call = call.json(&json!({"delete_backup": true}));
+        }
+        let mut o = self.outcome("delete");
+        o.image_id = Some(req.image_id.clone());
+        if self.dry_run {
+            self.client.show(&call).await?;
+            return Ok(o);
+        }
+        let reply = self.client.send(&call).await?;
+        o.status = Some("deleted".into());
+        o.request_id = reply.request_id;
+        Ok(o)
+    }
+
+    async fn copy(&mut self, req: &CopyImage) -> Result<Outcome> {
+        if req.to_region == self.client.region {
+            return Err(Error::usage(format!(
+                "--to-region {} is the image's own region: IMS copies across regions only",
+                req.to_region
+            )));
+        }
+        let name = match &req.name {
+            Some(n) => n.clone(),
+            // name is required by the API: the source's, read first.
+            None => {
+                let Some((image, reply)) = self.find_image(&req.image_id).await? else {
+                    return Err(image_not_found(&req.image_id, &self.client.region));
+                };
+                image["name"]
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| no_field(&reply, "name"))?
+            }
+        };
+        let mut body = json!({
+            "name": name,
+            "region": req.to_region,
+            // A region's default project is named after the region.
+            "project_name": req.to_region,
+            "agency_name": req.agency_name.clone().unwrap_or_default(),
+        });
+        if let Some(d) = &req.description {
+            body["description"] = json!(d);
+        }
+        let path = format!(
+            "/v1/cloudimages/{}/cross_region_copy",
+            segment(&req.image_id)
+        );
+        // No idempotency token: an ambiguous failure is not sent again.
+        let call = Call::ims("POST", path).json(&body).unsafe_to_repeat();
+        let mut o = self.outcome("copy");
+        o.name = Some(name.clone());
+        o.source_image_id = Some(req.image_id.clone());
+        o.region = Some(req.to_region.clone());
+        if self.dry_run {
+            self.client.show(&call).await?;
+            return Ok(o);
+        }
+        let reply = match self.client.send(&call).await {
+            Ok(r) => r,
+            Err(e) if e.is_ambiguous() => {
+                return Err(e.with_hint(&format!(
+                    "the copy may have started anyway: look for an image named '{name}' in \
+                     {} before sending this again",
+                    req.to_region
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        let job = reply.body["job_id"]
+            .as_str()
+            .filter(|j| !j.is_empty())
+            .map(str::to_string)
+            .ok_or_else(|| no_field(&reply, "job_id"))?;
+        o.job_id = Some(job);
+        o.request_id = reply.request_id.clone();
+        if self.raw {
+            o.raw = Some(reply.body);
+        }
+        // The job is followed in the source project; the image it names
+        // lives in the destination's (its project looked up by region).
+        let mut settings = (*self.settings).clone();
+        if let Some(r) = settings.region.as_mut() {
+            r.value = req.to_region.clone();
+        }
+        settings.project_id = None;
+        self.dest = Some(Box::new(Client::new(
+            &settings,
+            self.client.transport.sibling()?,
+            self.cache_dir.clone(),
+        )?));
+        Ok(o)
+    }
+
     async fn create(&mut self, req: &CreateImage) -> Result<Outcome> {
         // No idempotency token in this API: never sent twice.
         let call = Call::ims("POST", ACTION.into())
@@ -330,17 +522,7 @@ impl Backend for Ims {
 
     async fn describe(&mut self, image_id: &str) -> Result<Outcome> {
         let Some((image, reply)) = self.find_image(image_id).await? else {
-            return Err(ProviderError {
-                provider: Some(Provider::Ims),
-                code: "ImageNotFound".into(),
-                message: format!(
-                    "no image {image_id} in region {} (the image list came back empty)",
-                    self.client.region
-                ),
-                kind: ErrorKind::NotFound,
-                ..ProviderError::default()
-            }
-            .into());
+            return Err(image_not_found(image_id, &self.client.region));
         };
         Ok(self.image_outcome("describe", &image, reply))
     }
@@ -577,6 +759,17 @@ fn no_field(reply: &Reply, field: &str) -> Error {
         http_status: reply.status,
         request_id: reply.request_id.clone(),
     }
+}
+
+fn image_not_found(image_id: &str, region: &str) -> Error {
+    ProviderError {
+        provider: Some(Provider::Ims),
+        code: "ImageNotFound".into(),
+        message: format!("no image {image_id} in region {region} (the image list came back empty)"),
+        kind: ErrorKind::NotFound,
+        ..ProviderError::default()
+    }
+    .into()
 }
 
 fn job_image_id(job: &Value) -> Option<String> {
