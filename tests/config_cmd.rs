@@ -353,3 +353,25 @@ fn help_lists_the_topics_and_prints_the_guides() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("exit-codes"));
 }
+
+#[test]
+fn show_without_provider_reports_a_bad_provider_choice() {
+    let home = tempfile::tempdir().unwrap();
+    let o = run(
+        home.path(),
+        &["config", "show"],
+        &[("IMGCTL_PROVIDER", "gcp")],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(
+        v["provider"]["source"]
+            .as_str()
+            .unwrap()
+            .contains("unknown provider 'gcp'")
+    );
+    assert!(v["ec2"]["max_attempts"]["value"].is_number(), "{v}");
+    // Nothing chosen at all is simply "not set".
+    let o = run(home.path(), &["config", "show"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

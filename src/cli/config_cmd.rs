@@ -357,6 +357,10 @@ fn config_file_source(env: &dyn Env) -> String {
     }
 }
 
+/// How `config::resolve` says that nothing chose a provider: for `config
+/// show`, that is "not set", not an error.
+const NO_PROVIDER: &str = "no provider chosen";
+
 /// `config show` without `--provider`: the provider chosen (if any), the
 /// profile and file, then every provider's settings under its name. A
 /// provider whose settings cannot be resolved gets `error` instead; the
@@ -368,12 +372,16 @@ pub(super) fn show_all(
 ) -> (Value, Vec<String>) {
     let o = Origins::new(env);
     let mut m = Map::new();
+    let mut errors = Vec::new();
     m.insert(
         "provider".into(),
         match &chosen {
             Ok(s) => show_fields(s, &o, &["provider"])["provider"].clone(),
-            Err(Error::Usage(_)) => not_set(),
-            Err(e) => entry(Value::Null, format!("error: {e}")),
+            Err(Error::Usage(msg)) if msg.starts_with(NO_PROVIDER) => not_set(),
+            Err(e) => {
+                errors.push(format!("provider: {e}"));
+                entry(Value::Null, format!("error: {e}"))
+            }
         },
     );
     let profile = each
@@ -386,7 +394,6 @@ pub(super) fn show_all(
         "config_file".into(),
         json!(config::config_path(env).map(|p| p.display().to_string())),
     );
-    let mut errors = Vec::new();
     for (p, r) in each {
         let v = match r {
             Ok(s) => {
