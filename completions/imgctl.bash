@@ -98,7 +98,7 @@ _imgctl() {
 
     case "${cmd}" in
         imgctl)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version image create import modify describe wait list delete copy config configure emulator completion help"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version image create import modify describe wait list delete copy config configure emulator completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -160,6 +160,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -168,7 +172,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__completion)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version bash elvish fish powershell zsh"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -228,6 +232,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -238,7 +246,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__config)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version show set get"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version show set get"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -298,6 +306,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -308,7 +320,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__config__subcmd__get)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version provider region endpoint_url iam_endpoint_url access_key_id secret_access_key session_token project_id user_name password domain_name auth_mode signature_version connect_timeout read_timeout max_attempts aws_profile aliyun_profile default_profile"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version provider region endpoint_url iam_endpoint_url access_key_id secret_access_key session_token project_id user_name password domain_name auth_mode signature_version connect_timeout read_timeout max_attempts aws_profile aliyun_profile default_profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -368,6 +380,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -378,7 +394,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__config__subcmd__set)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version provider region endpoint_url iam_endpoint_url access_key_id secret_access_key session_token project_id user_name password domain_name auth_mode signature_version connect_timeout read_timeout max_attempts aws_profile aliyun_profile default_profile"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version provider region endpoint_url iam_endpoint_url access_key_id secret_access_key session_token project_id user_name password domain_name auth_mode signature_version connect_timeout read_timeout max_attempts aws_profile aliyun_profile default_profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -438,6 +454,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -448,7 +468,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__config__subcmd__show)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,6 +530,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -518,7 +542,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__configure)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,6 +604,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -588,7 +616,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__copy)
-            opts="-h -V --image-id --to-region --name --description --agency-name --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --to-region --name --description --agency-name --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -670,6 +698,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -678,7 +710,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__create)
-            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -745,11 +777,11 @@ _imgctl() {
                     return 0
                     ;;
                 --architecture)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "x86_64 arm64 i386" -- "${cur}"))
                     return 0
                     ;;
                 --boot-mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "legacy uefi uefi-preferred" -- "${cur}"))
                     return 0
                     ;;
                 --provider)
@@ -806,6 +838,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -816,7 +852,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__delete)
-            opts="-h -V --image-id --delete-snapshots --force --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --delete-snapshots --force --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -880,6 +916,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -890,7 +930,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__describe)
-            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -956,6 +996,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -964,7 +1008,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__emulator)
-            opts="-h -V --listen --speed --fault --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --listen --speed --fault --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1038,6 +1082,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1046,7 +1094,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__help)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1106,6 +1154,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1116,7 +1168,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version create import modify describe wait list delete copy"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version create import modify describe wait list delete copy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1178,6 +1230,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1186,7 +1242,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__copy)
-            opts="-h -V --image-id --to-region --name --description --agency-name --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --to-region --name --description --agency-name --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1268,6 +1324,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1276,7 +1336,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__create)
-            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1343,11 +1403,11 @@ _imgctl() {
                     return 0
                     ;;
                 --architecture)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "x86_64 arm64 i386" -- "${cur}"))
                     return 0
                     ;;
                 --boot-mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "legacy uefi uefi-preferred" -- "${cur}"))
                     return 0
                     ;;
                 --provider)
@@ -1404,6 +1464,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1414,7 +1478,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__delete)
-            opts="-h -V --image-id --delete-snapshots --force --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --delete-snapshots --force --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1478,6 +1542,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1488,7 +1556,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__describe)
-            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1552,6 +1620,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1562,7 +1634,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__import)
-            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1585,11 +1657,11 @@ _imgctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "qcow2 raw vhd vhdx vmdk ova" -- "${cur}"))
                     return 0
                     ;;
                 --os-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "linux windows other" -- "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -1601,15 +1673,15 @@ _imgctl() {
                     return 0
                     ;;
                 --architecture)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "x86_64 arm64 i386" -- "${cur}"))
                     return 0
                     ;;
                 --boot-mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "legacy uefi uefi-preferred" -- "${cur}"))
                     return 0
                     ;;
                 --license-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "auto byol cloud" -- "${cur}"))
                     return 0
                     ;;
                 --compute-type)
@@ -1694,6 +1766,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1704,7 +1780,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__list)
-            opts="-h -V --name --name-prefix --status --limit --page-size --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --name --name-prefix --status --limit --page-size --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1786,6 +1862,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1794,7 +1874,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__modify)
-            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1813,7 +1893,7 @@ _imgctl() {
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "available deprecated" -- "${cur}"))
                     return 0
                     ;;
                 --family)
@@ -1821,19 +1901,19 @@ _imgctl() {
                     return 0
                     ;;
                 --boot-mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "legacy uefi uefi-preferred" -- "${cur}"))
                     return 0
                     ;;
                 --license-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "auto byol cloud" -- "${cur}"))
                     return 0
                     ;;
                 --nvme-support)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "supported unsupported" -- "${cur}"))
                     return 0
                     ;;
                 --imds-support)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "v1 v2" -- "${cur}"))
                     return 0
                     ;;
                 --launch-permission-add)
@@ -1908,6 +1988,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1916,7 +2000,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__wait)
-            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1990,6 +2074,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1998,7 +2086,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__import)
-            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2021,11 +2109,11 @@ _imgctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "qcow2 raw vhd vhdx vmdk ova" -- "${cur}"))
                     return 0
                     ;;
                 --os-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "linux windows other" -- "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -2037,15 +2125,15 @@ _imgctl() {
                     return 0
                     ;;
                 --architecture)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "x86_64 arm64 i386" -- "${cur}"))
                     return 0
                     ;;
                 --boot-mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "legacy uefi uefi-preferred" -- "${cur}"))
                     return 0
                     ;;
                 --license-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "auto byol cloud" -- "${cur}"))
                     return 0
                     ;;
                 --compute-type)
@@ -2132,6 +2220,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2140,7 +2232,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__list)
-            opts="-h -V --name --name-prefix --status --limit --page-size --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --name --name-prefix --status --limit --page-size --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2222,6 +2314,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2230,7 +2326,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__modify)
-            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2249,7 +2345,7 @@ _imgctl() {
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "available deprecated" -- "${cur}"))
                     return 0
                     ;;
                 --family)
@@ -2257,19 +2353,19 @@ _imgctl() {
                     return 0
                     ;;
                 --boot-mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "legacy uefi uefi-preferred" -- "${cur}"))
                     return 0
                     ;;
                 --license-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "auto byol cloud" -- "${cur}"))
                     return 0
                     ;;
                 --nvme-support)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "supported unsupported" -- "${cur}"))
                     return 0
                     ;;
                 --imds-support)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "v1 v2" -- "${cur}"))
                     return 0
                     ;;
                 --launch-permission-add)
@@ -2344,6 +2440,10 @@ _imgctl() {
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2352,7 +2452,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__wait)
-            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --emulator --help --version"
+            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2424,6 +2524,10 @@ _imgctl() {
                     ;;
                 --signature-version)
                     COMPREPLY=($(compgen -W "v3 v1" -- "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_imgctl_global_optspecs
-    string join \n provider= region= profile= endpoint-url= iam-endpoint-url= output= query= raw debug dry-run wait wait-timeout= poll-interval= quiet max-attempts= connect-timeout= read-timeout= auth-mode= signature-version= emulator h/help V/version
+    string join \n provider= region= profile= endpoint-url= iam-endpoint-url= output= query= raw debug dry-run wait wait-timeout= poll-interval= quiet max-attempts= connect-timeout= read-timeout= auth-mode= signature-version= error-format= emulator h/help V/version
 end
 
 function __fish_imgctl_needs_command
@@ -45,6 +45,8 @@ complete -c imgctl -n "__fish_imgctl_needs_command" -l auth-mode -d 'Huawei auth
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_needs_command" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_needs_command" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_needs_command" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_needs_command" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_needs_command" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -88,6 +90,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -118,9 +122,13 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l enterprise-project-id -d 'Enterprise project (ims; 0 is the default project)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l client-token -d 'Idempotency token, at most 64 ASCII characters (ecs; generated when absent and kept across retries)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l family -d 'Image family (ecs)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l platform -d 'OS distribution, e.g. Ubuntu (ecs)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l architecture -d 'Architecture: i386, x86_64, arm64 (ecs)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l boot-mode -d 'Boot mode: BIOS or UEFI (ecs)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l platform -d 'OS distribution, e.g. ubuntu, centos, aliyun (ecs; known names in any case, others sent as given)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l architecture -d 'Architecture (ecs: i386, x86_64, arm64). Any case; amd64/x64 mean x86_64, aarch64 arm64' -r -f -a "x86_64\t''
+arm64\t''
+i386\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l boot-mode -d 'Boot mode (ecs: legacy, uefi). Any case; bios means legacy' -r -f -a "legacy\t''
+uefi\t''
+uefi-preferred\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
 ecs\t'Alibaba Cloud Elastic Compute Service'
 ec2\t'AWS EC2 (alias: aws)'
@@ -142,6 +150,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l no-reboot -d 'Do not reboot the instance before imaging (ec2; file-system integrity is then not guaranteed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l with-data-disks -d 'Include the instance\'s data disks (ens)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l delete-instance-after-upload -d 'Release the build instance once the image is uploaded (ens)'
@@ -157,13 +167,26 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l url -d 'The image file: oss://BUCKET/OBJECT (ens, ecs), s3://BUCKET/KEY (ec2), obs://BUCKET/OBJECT (ims)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l disk -d 'Extra disk file (repeatable)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l oss-region -d 'Region of the OSS bucket (ens)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l format -d 'File format: ens qcow2; ecs RAW, VHD, QCOW2, VMDK; ec2 OVA, VHD, VHDX, VMDK, RAW' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l os-type -d 'OS type: linux or windows (ens, ecs); Linux, Windows or Other (ims)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l platform -d 'OS distribution, e.g. centos (ens), Ubuntu (ecs), Linux or Windows (ec2)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l format -d 'File format, any case: ens qcow2; ecs raw, vhd, qcow2, vmdk; ec2 ova, vhd, vhdx, vmdk, raw' -r -f -a "qcow2\t''
+raw\t''
+vhd\t''
+vhdx\t''
+vmdk\t''
+ova\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l os-type -d 'OS type, any case: linux or windows (ens, ecs); linux, windows or other (ims)' -r -f -a "linux\t''
+windows\t''
+other\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l platform -d 'OS distribution: linux or windows (ec2); e.g. centos, ubuntu (ens); ubuntu, centos, aliyun, anolis (ecs). Known names in any case; ens and ecs take others as given' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l os-version -d 'OS version, e.g. 6.8 (ens) or "CentOS 7.9 64bit" (ims)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l architecture -d 'Architecture, e.g. x86_64 (ens, ecs, ec2) or x86/arm (ims)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l boot-mode -d 'Boot mode: BIOS/UEFI (ecs), legacy-bios/uefi (ec2), bios/uefi (ims)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l license-type -d 'License type, e.g. BYOL' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l architecture -d 'Architecture, any case: x86_64 (ens); i386, x86_64, arm64 (ecs, ec2); x86_64, arm64 (ims). amd64/x64/x86 mean x86_64, aarch64/arm arm64' -r -f -a "x86_64\t''
+arm64\t''
+i386\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l boot-mode -d 'Boot mode, any case: legacy or uefi (ecs, ec2, ims); bios and legacy-bios mean legacy' -r -f -a "legacy\t''
+uefi\t''
+uefi-preferred\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l license-type -d 'License type, any case: auto, cloud, byol (ecs); cloud, byol (ec2); ens: sent as given. aws and aliyun mean cloud' -r -f -a "auto\t''
+byol\t''
+cloud\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l compute-type -d 'ENS compute type. [default for ens: ens_vm]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l target-oss-region -d 'Region where ENS stores the image (ens)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l min-disk -d 'System disk size in GB: min_disk (ims; 40-1024), DiskDeviceMapping.1.DiskImageSize (ecs)' -r
@@ -192,6 +215,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l is-config -d 'Let IMS configure drivers in the image (ims)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l quick-import -d 'Use the quick-import path for ZVHD2 and RAW files (ims; needs --os-version)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l raw -d 'Add the provider\'s own response under "raw"'
@@ -205,12 +230,19 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l image-id -d 'The image to change' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l name -d 'New name' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l description -d 'New description' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l status -d 'Deprecated or Available (ecs). Deprecating the only available image of a family stops instances being created from that family' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l status -d 'deprecated or available, any case (ecs). Deprecating the only available image of a family stops instances being created from that family' -r -f -a "available\t''
+deprecated\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l family -d 'Image family (ecs)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l boot-mode -d 'Boot mode: BIOS, UEFI, UEFI-Preferred (ecs); bios, uefi (ims)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l license-type -d 'License type: BYOL (ecs)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l nvme-support -d 'NVMe support: supported or unsupported (ecs)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l imds-support -d 'Metadata access: v1 or v2 (ecs); v2.0 (ec2). IRREVERSIBLE: once v2, an image never goes back to v1' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l boot-mode -d 'Boot mode, any case: legacy, uefi, uefi-preferred (ecs); legacy, uefi (ims). bios means legacy' -r -f -a "legacy\t''
+uefi\t''
+uefi-preferred\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l license-type -d 'License type: byol (ecs)' -r -f -a "auto\t''
+byol\t''
+cloud\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l nvme-support -d 'NVMe support, any case: supported or unsupported (ecs)' -r -f -a "supported\t''
+unsupported\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l imds-support -d 'Metadata access: v1 or v2 (ecs); v2 (ec2, sent as v2.0). IRREVERSIBLE: once v2, an image never goes back to v1' -r -f -a "v1\t''
+v2\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l launch-permission-add -d 'Grant launch permission to an AWS account id (repeatable; ec2)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l launch-permission-remove -d 'Revoke launch permission from an AWS account id (repeatable; ec2)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l min-ram -d 'Minimum memory in MB (ims)' -r
@@ -236,6 +268,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l make-public -d 'Make the AMI public (launch permission group all; ec2)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l make-private -d 'Make the AMI private again (ec2)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l raw -d 'Add the provider\'s own response under "raw"'
@@ -268,6 +302,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -300,6 +336,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -334,6 +372,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -364,6 +404,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l delete-snapshots -d 'Also delete the image\'s snapshots (ec2: its EBS snapshots; ims: delete_backup)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l force -d 'Delete even when instances use the image (ecs)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l raw -d 'Add the provider\'s own response under "raw"'
@@ -400,6 +442,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -422,9 +466,13 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l max-ram -d 'Max
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l enterprise-project-id -d 'Enterprise project (ims; 0 is the default project)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l client-token -d 'Idempotency token, at most 64 ASCII characters (ecs; generated when absent and kept across retries)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l family -d 'Image family (ecs)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l platform -d 'OS distribution, e.g. Ubuntu (ecs)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l architecture -d 'Architecture: i386, x86_64, arm64 (ecs)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l boot-mode -d 'Boot mode: BIOS or UEFI (ecs)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l platform -d 'OS distribution, e.g. ubuntu, centos, aliyun (ecs; known names in any case, others sent as given)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l architecture -d 'Architecture (ecs: i386, x86_64, arm64). Any case; amd64/x64 mean x86_64, aarch64 arm64' -r -f -a "x86_64\t''
+arm64\t''
+i386\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l boot-mode -d 'Boot mode (ecs: legacy, uefi). Any case; bios means legacy' -r -f -a "legacy\t''
+uefi\t''
+uefi-preferred\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
 ecs\t'Alibaba Cloud Elastic Compute Service'
 ec2\t'AWS EC2 (alias: aws)'
@@ -446,6 +494,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l auth-mode -d 'H
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l no-reboot -d 'Do not reboot the instance before imaging (ec2; file-system integrity is then not guaranteed)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l with-data-disks -d 'Include the instance\'s data disks (ens)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l delete-instance-after-upload -d 'Release the build instance once the image is uploaded (ens)'
@@ -461,13 +511,26 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l name -d 'Name o
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l url -d 'The image file: oss://BUCKET/OBJECT (ens, ecs), s3://BUCKET/KEY (ec2), obs://BUCKET/OBJECT (ims)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l disk -d 'Extra disk file (repeatable)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l oss-region -d 'Region of the OSS bucket (ens)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l format -d 'File format: ens qcow2; ecs RAW, VHD, QCOW2, VMDK; ec2 OVA, VHD, VHDX, VMDK, RAW' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l os-type -d 'OS type: linux or windows (ens, ecs); Linux, Windows or Other (ims)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l platform -d 'OS distribution, e.g. centos (ens), Ubuntu (ecs), Linux or Windows (ec2)' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l format -d 'File format, any case: ens qcow2; ecs raw, vhd, qcow2, vmdk; ec2 ova, vhd, vhdx, vmdk, raw' -r -f -a "qcow2\t''
+raw\t''
+vhd\t''
+vhdx\t''
+vmdk\t''
+ova\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l os-type -d 'OS type, any case: linux or windows (ens, ecs); linux, windows or other (ims)' -r -f -a "linux\t''
+windows\t''
+other\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l platform -d 'OS distribution: linux or windows (ec2); e.g. centos, ubuntu (ens); ubuntu, centos, aliyun, anolis (ecs). Known names in any case; ens and ecs take others as given' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l os-version -d 'OS version, e.g. 6.8 (ens) or "CentOS 7.9 64bit" (ims)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l architecture -d 'Architecture, e.g. x86_64 (ens, ecs, ec2) or x86/arm (ims)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l boot-mode -d 'Boot mode: BIOS/UEFI (ecs), legacy-bios/uefi (ec2), bios/uefi (ims)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l license-type -d 'License type, e.g. BYOL' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l architecture -d 'Architecture, any case: x86_64 (ens); i386, x86_64, arm64 (ecs, ec2); x86_64, arm64 (ims). amd64/x64/x86 mean x86_64, aarch64/arm arm64' -r -f -a "x86_64\t''
+arm64\t''
+i386\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l boot-mode -d 'Boot mode, any case: legacy or uefi (ecs, ec2, ims); bios and legacy-bios mean legacy' -r -f -a "legacy\t''
+uefi\t''
+uefi-preferred\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l license-type -d 'License type, any case: auto, cloud, byol (ecs); cloud, byol (ec2); ens: sent as given. aws and aliyun mean cloud' -r -f -a "auto\t''
+byol\t''
+cloud\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l compute-type -d 'ENS compute type. [default for ens: ens_vm]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l target-oss-region -d 'Region where ENS stores the image (ens)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l min-disk -d 'System disk size in GB: min_disk (ims; 40-1024), DiskDeviceMapping.1.DiskImageSize (ecs)' -r
@@ -496,6 +559,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l auth-mode -d 'H
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l is-config -d 'Let IMS configure drivers in the image (ims)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l quick-import -d 'Use the quick-import path for ZVHD2 and RAW files (ims; needs --os-version)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l raw -d 'Add the provider\'s own response under "raw"'
@@ -509,12 +574,19 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand import" -s V -l version -d
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l image-id -d 'The image to change' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l name -d 'New name' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l description -d 'New description' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l status -d 'Deprecated or Available (ecs). Deprecating the only available image of a family stops instances being created from that family' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l status -d 'deprecated or available, any case (ecs). Deprecating the only available image of a family stops instances being created from that family' -r -f -a "available\t''
+deprecated\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l family -d 'Image family (ecs)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l boot-mode -d 'Boot mode: BIOS, UEFI, UEFI-Preferred (ecs); bios, uefi (ims)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l license-type -d 'License type: BYOL (ecs)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l nvme-support -d 'NVMe support: supported or unsupported (ecs)' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l imds-support -d 'Metadata access: v1 or v2 (ecs); v2.0 (ec2). IRREVERSIBLE: once v2, an image never goes back to v1' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l boot-mode -d 'Boot mode, any case: legacy, uefi, uefi-preferred (ecs); legacy, uefi (ims). bios means legacy' -r -f -a "legacy\t''
+uefi\t''
+uefi-preferred\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l license-type -d 'License type: byol (ecs)' -r -f -a "auto\t''
+byol\t''
+cloud\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l nvme-support -d 'NVMe support, any case: supported or unsupported (ecs)' -r -f -a "supported\t''
+unsupported\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l imds-support -d 'Metadata access: v1 or v2 (ecs); v2 (ec2, sent as v2.0). IRREVERSIBLE: once v2, an image never goes back to v1' -r -f -a "v1\t''
+v2\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l launch-permission-add -d 'Grant launch permission to an AWS account id (repeatable; ec2)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l launch-permission-remove -d 'Revoke launch permission from an AWS account id (repeatable; ec2)' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l min-ram -d 'Minimum memory in MB (ims)' -r
@@ -540,6 +612,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l auth-mode -d 'H
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l make-public -d 'Make the AMI public (launch permission group all; ec2)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l make-private -d 'Make the AMI private again (ec2)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l raw -d 'Add the provider\'s own response under "raw"'
@@ -572,6 +646,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l auth-mode -d 
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -604,6 +680,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l auth-mode -d 'Hua
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -638,6 +716,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l auth-mode -d 'Hua
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -668,6 +748,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l auth-mode -d 'H
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l delete-snapshots -d 'Also delete the image\'s snapshots (ec2: its EBS snapshots; ims: delete_backup)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l force -d 'Delete even when instances use the image (ecs)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l raw -d 'Add the provider\'s own response under "raw"'
@@ -704,6 +786,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l auth-mode -d 'Hua
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -733,6 +817,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_see
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -765,6 +851,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_su
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -794,6 +882,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_su
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -823,6 +913,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_su
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -852,6 +944,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l auth-mode -d
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -884,6 +978,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l auth-mode -d 
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -913,6 +1009,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l auth-mode -
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
@@ -942,6 +1040,8 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l auth-mode -d 'Hua
 aksk\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l raw -d 'Add the provider\'s own response under "raw"'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::provider::Provider;
+use crate::vocab::State;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Tag {
@@ -168,6 +169,9 @@ pub struct ImageSummary {
     pub image_id: String,
     pub name: Option<String>,
     pub status: Option<String>,
+    /// The neutral state beside `status` (filled before printing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<State>,
     /// RFC 3339, or null when the cloud gave none (or nothing readable).
     pub created: Option<String>,
 }
@@ -287,23 +291,11 @@ fn page_size_range(p: Provider) -> (usize, usize) {
     }
 }
 
-/// A creation time as RFC 3339: ECS writes minutes only (`…T10:22Z`),
-/// which gains `:00`; anything that still does not parse becomes null.
+/// A creation time as RFC 3339 UTC, the one format of every outcome
+/// (`vocab::rfc3339_utc`): ECS's minutes-only `…T10:22Z` gains `:00`,
+/// fractions and offsets go; anything that does not parse becomes null.
 pub fn normalize_created(s: Option<&str>) -> Option<String> {
-    use time::format_description::well_known::Rfc3339;
-    let s = s?.trim();
-    if s.is_empty() {
-        return None;
-    }
-    let fixed = match s.split_once('T') {
-        Some((date, t)) if t.len() == 6 && t.ends_with('Z') && t.as_bytes()[2] == b':' => {
-            format!("{date}T{}:00Z", &t[..5])
-        }
-        _ => s.to_string(),
-    };
-    time::OffsetDateTime::parse(&fixed, &Rfc3339)
-        .ok()
-        .map(|_| fixed)
+    crate::vocab::rfc3339_utc(s?)
 }
 
 impl DeleteImage {
@@ -375,10 +367,19 @@ pub struct Outcome {
     pub job_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
+    /// The cloud's own status, as it wrote it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The neutral state beside `status`; filled from the cloud's status
+    /// table before printing when a backend leaves it empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<State>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<u8>,
+    /// RFC 3339 UTC. `Some(None)` prints `null` (describe and wait: the
+    /// cloud gave no time); `None` leaves the field out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -393,23 +394,48 @@ pub struct Outcome {
     pub raw: Option<Value>,
 }
 
+impl Outcome {
+    /// Takes what a look at the image (or job, or task) showed.
+    pub fn observed(&mut self, obs: &Observation) {
+        self.status = Some(obs.status.clone());
+        self.state = Some(obs.state);
+        self.progress = obs.progress;
+        self.created = Some(obs.created.clone());
+        if obs.image_id.is_some() {
+            self.image_id = obs.image_id.clone();
+        }
+    }
+}
+
+/// One look at a waited-for thing: the cloud's own status and the neutral
+/// state it means, which is what the waiter decides on.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Observation {
+    pub status: String,
+    pub state: State,
+    pub progress: Option<u8>,
+    /// For a job or task, the image it produced (or is producing).
+    pub image_id: Option<String>,
+    /// Why it failed, when it did.
+    pub message: String,
+    /// The image's creation time, RFC 3339 UTC.
+    pub created: Option<String>,
+}
+
+impl Observation {
+    pub fn new(status: impl Into<String>, state: State) -> Self {
+        Observation {
+            status: status.into(),
+            state,
+            ..Observation::default()
+        }
+    }
+}
+
 /// One observation of a waited-for thing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PollState {
-    /// Still on its way; `status` is the cloud's own word.
-    Pending {
-        status: String,
-        progress: Option<u8>,
-    },
-    /// Usable. For a job or task, `image_id` is what it produced.
-    Done {
-        image_id: Option<String>,
-        status: String,
-    },
-    Failed {
-        status: String,
-        message: String,
-    },
+    Seen(Observation),
     /// The cloud does not know the id (yet): right after a create this is
     /// eventual consistency, not failure.
     NotFound,
@@ -883,18 +909,6 @@ pub fn validate_region(region: &str) -> Result<()> {
     )))
 }
 
-fn one_of(flag: &str, v: &str, allowed: &[&str], provider: Provider) -> Result<()> {
-    if allowed.contains(&v) {
-        Ok(())
-    } else {
-        Err(Error::usage(format!(
-            "invalid {flag} '{v}' for {}: expected one of {}",
-            provider.as_str(),
-            allowed.join(", ")
-        )))
-    }
-}
-
 fn check_url_scheme(provider: Provider, url: &ObjectUrl) -> Result<()> {
     let want = match provider {
         Provider::Ens | Provider::Ecs => "oss",
@@ -965,9 +979,6 @@ impl CreateImage {
                 ))
             })?;
         }
-        if let Some(b) = &self.boot_mode {
-            one_of("--boot-mode", b, &["BIOS", "UEFI"], p)?;
-        }
         if let (Some(a), Some(b)) = (self.min_ram, self.max_ram)
             && a > b
         {
@@ -1015,38 +1026,13 @@ impl ImportImage {
                         return Err(Error::usage(format!("ens import needs {flag}")));
                     }
                 }
-                if let Some(t) = &self.os_type {
-                    one_of("--os-type", t, &["linux", "windows"], p)?;
-                }
             }
             Provider::Ecs => {
-                if let Some(t) = &self.os_type {
-                    one_of("--os-type", t, &["linux", "windows"], p)?;
-                }
-                if let Some(f) = &self.format {
-                    one_of("--format", f, &["RAW", "VHD", "QCOW2", "VMDK"], p)?;
-                }
-                if let Some(a) = &self.architecture {
-                    one_of("--architecture", a, &["i386", "x86_64", "arm64"], p)?;
-                }
-                if let Some(b) = &self.boot_mode {
-                    one_of("--boot-mode", b, &["BIOS", "UEFI"], p)?;
-                }
                 if self.disks.len() > 16 {
                     return Err(Error::usage("ecs imports at most 16 data disks"));
                 }
             }
-            Provider::Ec2 => {
-                if let Some(f) = &self.format {
-                    one_of("--format", f, &["OVA", "VHD", "VHDX", "VMDK", "RAW"], p)?;
-                }
-                if let Some(b) = &self.boot_mode {
-                    one_of("--boot-mode", b, &["legacy-bios", "uefi"], p)?;
-                }
-                if let Some(l) = &self.license_type {
-                    one_of("--license-type", l, &["AWS", "BYOL"], p)?;
-                }
-            }
+            Provider::Ec2 => {}
             Provider::Ims => {
                 if self.quick_import && self.os_version.is_none() {
                     return Err(Error::usage("ims --quick-import needs --os-version"));
@@ -1067,9 +1053,6 @@ impl ImportImage {
                             " import"
                         }
                     )));
-                }
-                if let Some(t) = &self.os_type {
-                    one_of("--os-type", t, &["Linux", "Windows", "Other"], p)?;
                 }
                 if self.disks.len() > 3 {
                     return Err(Error::usage("ims imports at most 3 data disks"));
@@ -1098,33 +1081,12 @@ impl ModifyImage {
         if let Some(d) = &self.description {
             validate_description(p, d)?;
         }
-        if let Some(s) = &self.status {
-            one_of("--status", s, &["Deprecated", "Available"], p)?;
-        }
         if let Some(f) = &self.family {
             validate_image_name(p, f).map_err(|_| {
                 Error::usage(format!(
                     "invalid --family '{f}': the same rules as an image name apply"
                 ))
             })?;
-        }
-        if let Some(b) = &self.boot_mode {
-            match p {
-                Provider::Ims => one_of("--boot-mode", b, &["bios", "uefi"], p)?,
-                _ => one_of("--boot-mode", b, &["BIOS", "UEFI", "UEFI-Preferred"], p)?,
-            }
-        }
-        if let Some(l) = &self.license_type {
-            one_of("--license-type", l, &["BYOL"], p)?;
-        }
-        if let Some(n) = &self.nvme_support {
-            one_of("--nvme-support", n, &["supported", "unsupported"], p)?;
-        }
-        if let Some(i) = &self.imds_support {
-            match p {
-                Provider::Ec2 => one_of("--imds-support", i, &["v2.0"], p)?,
-                _ => one_of("--imds-support", i, &["v1", "v2"], p)?,
-            }
         }
         if self.make_public && self.make_private {
             return Err(Error::usage(
@@ -1264,7 +1226,7 @@ mod tests {
         );
         assert_eq!(
             normalize_created(Some("2026-11-29T21:10:18.000Z")).as_deref(),
-            Some("2026-11-29T21:10:18.000Z")
+            Some("2026-11-29T21:10:18Z")
         );
         assert_eq!(normalize_created(Some("yesterday")), None);
         assert_eq!(normalize_created(None), None);

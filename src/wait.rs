@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
-use crate::ops::{PollState, WaitTarget};
+use crate::ops::{Observation, PollState, WaitTarget};
 
 #[derive(Debug, Clone)]
 pub struct WaitOptions {
@@ -61,20 +61,14 @@ impl Progress {
 /// CI systems commonly kill a job that has been silent for ten minutes.
 pub const HEARTBEAT: Duration = Duration::from_secs(60);
 
-/// How the wait ended, with the last thing seen.
+/// How the wait ended, with the last thing seen. The waiter decides on
+/// the neutral state alone: available or deprecated ends it, failed,
+/// deleting or deleted fails it, anything else (pending, unknown) waits on.
 #[derive(Debug)]
 pub enum WaitEnd {
-    Done {
-        image_id: Option<String>,
-        status: String,
-    },
-    Failed {
-        status: String,
-        message: String,
-    },
-    TimedOut {
-        last: Option<PollState>,
-    },
+    Done(Observation),
+    Failed(Observation),
+    TimedOut { last: Option<PollState> },
 }
 
 const ADAPTIVE_START: Duration = Duration::from_secs(2);
@@ -163,19 +157,13 @@ pub async fn wait_to<B: Backend>(
         };
         rep.observe(&state, start.elapsed());
         match &state {
-            PollState::Done { image_id, status } => {
+            PollState::Seen(o) if o.state.is_done() => {
                 rep.end();
-                return Ok(WaitEnd::Done {
-                    image_id: image_id.clone(),
-                    status: status.clone(),
-                });
+                return Ok(WaitEnd::Done(o.clone()));
             }
-            PollState::Failed { status, message } => {
+            PollState::Seen(o) if o.state.is_failure() => {
                 rep.end();
-                return Ok(WaitEnd::Failed {
-                    status: status.clone(),
-                    message: message.clone(),
-                });
+                return Ok(WaitEnd::Failed(o.clone()));
             }
             // No grace: the caller knows the id should exist by now.
             PollState::NotFound if opts.not_found_grace.is_zero() => {
@@ -216,15 +204,24 @@ fn describe(t: &WaitTarget) -> String {
     }
 }
 
-/// What a status reads as: `Packing (40%)`.
+/// What a status reads as in a log line: `Packing (40%)`.
 fn status_text(s: &PollState) -> String {
     match s {
-        PollState::Pending { status, progress } => match progress {
-            Some(p) => format!("{status} ({p}%)"),
-            None => status.clone(),
+        PollState::Seen(o) => match o.progress {
+            Some(p) => format!("{} ({p}%)", o.status),
+            None => o.status.clone(),
         },
-        PollState::Done { status, .. } => status.clone(),
-        PollState::Failed { status, .. } => status.clone(),
+        PollState::NotFound => "not visible yet".into(),
+    }
+}
+
+/// What a status reads as on the terminal's live line: `Packing (pending) 40%`.
+fn live_text(s: &PollState) -> String {
+    match s {
+        PollState::Seen(o) => match o.progress {
+            Some(p) => format!("{} ({}) {p}%", o.status, o.state.as_str()),
+            None => format!("{} ({})", o.status, o.state.as_str()),
+        },
         PollState::NotFound => "not visible yet".into(),
     }
 }
@@ -277,8 +274,9 @@ impl<'a> Reporter<'a> {
             Progress::Live => {
                 let _ = write!(
                     self.out,
-                    "\r\x1b[2K{}: {text} ({}s)",
+                    "\r\x1b[2K{}: {} ({}s)",
                     self.what,
+                    live_text(s),
                     elapsed.as_secs()
                 );
                 let _ = self.out.flush();
@@ -373,10 +371,10 @@ mod tests {
     }
 
     fn pending(s: &str, p: Option<u8>) -> PollState {
-        PollState::Pending {
-            status: s.into(),
+        PollState::Seen(Observation {
             progress: p,
-        }
+            ..Observation::new(s, crate::vocab::State::Pending)
+        })
     }
 
     fn run(mode: Progress, interval: Duration, heartbeat: Duration) -> String {
@@ -390,10 +388,10 @@ mod tests {
                 pending("Creating", None),
                 pending("Packing", Some(40)),
                 pending("Packing", Some(40)),
-                PollState::Done {
-                    image_id: None,
-                    status: "Available".into(),
-                },
+                PollState::Seen(Observation::new(
+                    "Available",
+                    crate::vocab::State::Available,
+                )),
             ],
             slow,
         );

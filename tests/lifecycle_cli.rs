@@ -739,8 +739,8 @@ fn ec2_sends_next_token_back() {
     assert_eq!(
         v["images"],
         serde_json::json!([
-            {"image_id": "ami-1", "name": "web-1", "status": "available", "created": "2026-11-29T21:10:18.000Z"},
-            {"image_id": "ami-3", "name": "web-3", "status": "available", "created": "2026-11-29T21:10:18.000Z"}
+            {"image_id": "ami-1", "name": "web-1", "status": "available", "state": "available", "created": "2026-11-29T21:10:18Z"},
+            {"image_id": "ami-3", "name": "web-3", "status": "available", "state": "available", "created": "2026-11-29T21:10:18Z"}
         ])
     );
     let reqs = server.requests();

@@ -8,6 +8,7 @@ use clap::{ArgGroup, Args, Parser, Subcommand};
 
 use crate::ops::parse_duration;
 pub use crate::output::OutputFormat;
+use crate::vocab::{self, Vocabulary};
 
 const ABOUT: &str =
     "One set of verbs for VM images on Alibaba Cloud ENS/ECS, AWS EC2 and Huawei Cloud IMS";
@@ -37,6 +38,16 @@ fn provider_parser() -> PossibleValuesParser {
             .alias("huawei")
             .help("Huawei Cloud IMS (alias: huawei)"),
     ])
+}
+
+/// An enumerated flag's values: one canonical spelling each in --help and
+/// the completions, the aliases accepted but not listed.
+fn values(v: &'static Vocabulary) -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        v.values
+            .iter()
+            .map(|(c, aliases)| PossibleValue::new(*c).aliases(aliases.iter().copied())),
+    )
 }
 
 /// The values a duration setting accepts. Checked as the flag is parsed
@@ -185,6 +196,9 @@ pub struct GlobalArgs {
     /// Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]
     #[arg(long, global = true, value_name = "VERSION", value_parser = ["v3", "v1"])]
     pub signature_version: Option<String>,
+    /// How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]
+    #[arg(long, global = true, value_name = "FORMAT", value_parser = ["text", "json"], ignore_case = true)]
+    pub error_format: Option<String>,
     /// Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]
     #[arg(long, global = true)]
     pub emulator: bool,
@@ -394,14 +408,14 @@ pub struct CreateArgs {
     /// Image family (ecs).
     #[arg(long, value_name = "NAME")]
     pub family: Option<String>,
-    /// OS distribution, e.g. Ubuntu (ecs).
+    /// OS distribution, e.g. ubuntu, centos, aliyun (ecs; known names in any case, others sent as given).
     #[arg(long, value_name = "NAME")]
     pub platform: Option<String>,
-    /// Architecture: i386, x86_64, arm64 (ecs).
-    #[arg(long, value_name = "ARCH")]
+    /// Architecture (ecs: i386, x86_64, arm64). Any case; amd64/x64 mean x86_64, aarch64 arm64.
+    #[arg(long, value_name = "ARCH", value_parser = values(&vocab::ARCHITECTURE), ignore_case = true)]
     pub architecture: Option<String>,
-    /// Boot mode: BIOS or UEFI (ecs).
-    #[arg(long, value_name = "MODE")]
+    /// Boot mode (ecs: legacy, uefi). Any case; bios means legacy.
+    #[arg(long, value_name = "MODE", value_parser = values(&vocab::BOOT_MODE), ignore_case = true)]
     pub boot_mode: Option<String>,
 }
 
@@ -436,26 +450,26 @@ pub struct ImportArgs {
     /// Region of the OSS bucket (ens).
     #[arg(long, value_name = "REGION")]
     pub oss_region: Option<String>,
-    /// File format: ens qcow2; ecs RAW, VHD, QCOW2, VMDK; ec2 OVA, VHD, VHDX, VMDK, RAW.
-    #[arg(long, value_name = "FORMAT")]
+    /// File format, any case: ens qcow2; ecs raw, vhd, qcow2, vmdk; ec2 ova, vhd, vhdx, vmdk, raw.
+    #[arg(long, value_name = "FORMAT", value_parser = values(&vocab::FORMAT), ignore_case = true)]
     pub format: Option<String>,
-    /// OS type: linux or windows (ens, ecs); Linux, Windows or Other (ims).
-    #[arg(long, value_name = "TYPE")]
+    /// OS type, any case: linux or windows (ens, ecs); linux, windows or other (ims).
+    #[arg(long, value_name = "TYPE", value_parser = values(&vocab::OS_TYPE), ignore_case = true)]
     pub os_type: Option<String>,
-    /// OS distribution, e.g. centos (ens), Ubuntu (ecs), Linux or Windows (ec2).
+    /// OS distribution: linux or windows (ec2); e.g. centos, ubuntu (ens); ubuntu, centos, aliyun, anolis (ecs). Known names in any case; ens and ecs take others as given.
     #[arg(long, value_name = "NAME")]
     pub platform: Option<String>,
     /// OS version, e.g. 6.8 (ens) or "CentOS 7.9 64bit" (ims).
     #[arg(long, value_name = "VERSION")]
     pub os_version: Option<String>,
-    /// Architecture, e.g. x86_64 (ens, ecs, ec2) or x86/arm (ims).
-    #[arg(long, value_name = "ARCH")]
+    /// Architecture, any case: x86_64 (ens); i386, x86_64, arm64 (ecs, ec2); x86_64, arm64 (ims). amd64/x64/x86 mean x86_64, aarch64/arm arm64.
+    #[arg(long, value_name = "ARCH", value_parser = values(&vocab::ARCHITECTURE), ignore_case = true)]
     pub architecture: Option<String>,
-    /// Boot mode: BIOS/UEFI (ecs), legacy-bios/uefi (ec2), bios/uefi (ims).
-    #[arg(long, value_name = "MODE")]
+    /// Boot mode, any case: legacy or uefi (ecs, ec2, ims); bios and legacy-bios mean legacy.
+    #[arg(long, value_name = "MODE", value_parser = values(&vocab::BOOT_MODE), ignore_case = true)]
     pub boot_mode: Option<String>,
-    /// License type, e.g. BYOL.
-    #[arg(long, value_name = "TYPE")]
+    /// License type, any case: auto, cloud, byol (ecs); cloud, byol (ec2); ens: sent as given. aws and aliyun mean cloud.
+    #[arg(long, value_name = "TYPE", value_parser = values(&vocab::LICENSE_TYPE), ignore_case = true)]
     pub license_type: Option<String>,
     /// ENS compute type. [default for ens: ens_vm]
     #[arg(long, value_name = "TYPE")]
@@ -510,23 +524,23 @@ pub struct ModifyArgs {
     /// New description.
     #[arg(long, value_name = "TEXT")]
     pub description: Option<String>,
-    /// Deprecated or Available (ecs). Deprecating the only available image of a family stops instances being created from that family.
-    #[arg(long, value_name = "STATUS")]
+    /// deprecated or available, any case (ecs). Deprecating the only available image of a family stops instances being created from that family.
+    #[arg(long, value_name = "STATUS", value_parser = values(&vocab::STATUS), ignore_case = true)]
     pub status: Option<String>,
     /// Image family (ecs).
     #[arg(long, value_name = "NAME")]
     pub family: Option<String>,
-    /// Boot mode: BIOS, UEFI, UEFI-Preferred (ecs); bios, uefi (ims).
-    #[arg(long, value_name = "MODE")]
+    /// Boot mode, any case: legacy, uefi, uefi-preferred (ecs); legacy, uefi (ims). bios means legacy.
+    #[arg(long, value_name = "MODE", value_parser = values(&vocab::BOOT_MODE), ignore_case = true)]
     pub boot_mode: Option<String>,
-    /// License type: BYOL (ecs).
-    #[arg(long, value_name = "TYPE")]
+    /// License type: byol (ecs).
+    #[arg(long, value_name = "TYPE", value_parser = values(&vocab::LICENSE_TYPE), ignore_case = true)]
     pub license_type: Option<String>,
-    /// NVMe support: supported or unsupported (ecs).
-    #[arg(long, value_name = "VALUE")]
+    /// NVMe support, any case: supported or unsupported (ecs).
+    #[arg(long, value_name = "VALUE", value_parser = values(&vocab::NVME_SUPPORT), ignore_case = true)]
     pub nvme_support: Option<String>,
-    /// Metadata access: v1 or v2 (ecs); v2.0 (ec2). IRREVERSIBLE: once v2, an image never goes back to v1.
-    #[arg(long, value_name = "VALUE")]
+    /// Metadata access: v1 or v2 (ecs); v2 (ec2, sent as v2.0). IRREVERSIBLE: once v2, an image never goes back to v1.
+    #[arg(long, value_name = "VALUE", value_parser = values(&vocab::IMDS_SUPPORT), ignore_case = true)]
     pub imds_support: Option<String>,
     /// Grant launch permission to an AWS account id (repeatable; ec2).
     #[arg(long = "launch-permission-add", value_name = "ACCOUNT")]

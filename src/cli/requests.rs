@@ -17,6 +17,7 @@ use crate::ops::{
     self, CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage, WaitTarget,
 };
 use crate::provider::{Provider, Verb};
+use crate::vocab;
 
 /// A verb with its parsed arguments, whichever way it was spelled.
 pub(super) enum VerbCall {
@@ -97,6 +98,14 @@ pub(super) enum Prepared {
     Copy(CopyImage),
 }
 
+/// An enumerated flag's value in the cloud's own spelling: any case, the
+/// canonical name or an alias in, the cloud's exact word out; a value the
+/// cloud cannot take is a usage error naming the ones it can.
+fn spelled(p: Provider, verb: Verb, flag: &str, v: Option<String>) -> Result<Option<String>> {
+    v.map(|v| vocab::to_wire(cloud::values(p), p, verb, flag, &v))
+        .transpose()
+}
+
 pub(super) fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
     Ok(match call {
         VerbCall::Create(a) => {
@@ -137,9 +146,9 @@ pub(super) fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
                 enterprise_project_id: a.enterprise_project_id,
                 client_token: a.client_token,
                 family: a.family,
-                platform: a.platform,
-                architecture: a.architecture,
-                boot_mode: a.boot_mode,
+                platform: spelled(p, Verb::Create, "platform", a.platform)?,
+                architecture: spelled(p, Verb::Create, "architecture", a.architecture)?,
+                boot_mode: spelled(p, Verb::Create, "boot-mode", a.boot_mode)?,
             };
             r.validate(p)?;
             Prepared::Create(r)
@@ -154,13 +163,13 @@ pub(super) fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
                     .map(|d| ops::parse_object_url(d))
                     .collect::<Result<_>>()?,
                 oss_region: a.oss_region,
-                format: a.format,
-                os_type: a.os_type,
-                platform: a.platform,
+                format: spelled(p, Verb::Import, "format", a.format)?,
+                os_type: spelled(p, Verb::Import, "os-type", a.os_type)?,
+                platform: spelled(p, Verb::Import, "platform", a.platform)?,
                 os_version: a.os_version,
-                architecture: a.architecture,
-                boot_mode: a.boot_mode,
-                license_type: a.license_type,
+                architecture: spelled(p, Verb::Import, "architecture", a.architecture)?,
+                boot_mode: spelled(p, Verb::Import, "boot-mode", a.boot_mode)?,
+                license_type: spelled(p, Verb::Import, "license-type", a.license_type)?,
                 compute_type: a.compute_type,
                 target_oss_region: a.target_oss_region,
                 min_disk: a.min_disk,
@@ -183,12 +192,12 @@ pub(super) fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
                 image_id: a.image_id,
                 name: a.name,
                 description: a.description,
-                status: a.status,
+                status: spelled(p, Verb::Modify, "status", a.status)?,
                 family: a.family,
-                boot_mode: a.boot_mode,
-                license_type: a.license_type,
-                nvme_support: a.nvme_support,
-                imds_support: a.imds_support,
+                boot_mode: spelled(p, Verb::Modify, "boot-mode", a.boot_mode)?,
+                license_type: spelled(p, Verb::Modify, "license-type", a.license_type)?,
+                nvme_support: spelled(p, Verb::Modify, "nvme-support", a.nvme_support)?,
+                imds_support: spelled(p, Verb::Modify, "imds-support", a.imds_support)?,
                 launch_permission_add: a.launch_permission_add,
                 launch_permission_remove: a.launch_permission_remove,
                 make_public: a.make_public,

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::backend::Ctx;
 use crate::error::{Error, ErrorKind, ProviderError, Result};
-use crate::ops::{ImageSummary, ListImages, Outcome, PollState, normalize_created};
+use crate::ops::{ImageSummary, ListImages, Observation, Outcome, PollState, normalize_created};
 use crate::provider::Provider;
 use crate::transport::Idempotency;
 use rpc::{Answer, Api, Params};
@@ -43,12 +43,7 @@ pub fn required(a: &Answer, action: &str, key: &str) -> Result<String> {
 
 /// `"45"`, `"45%"` or a number → 45; anything else → none.
 pub fn progress(v: Option<&Value>) -> Option<u8> {
-    let n = match v? {
-        Value::Number(n) => n.as_f64()?,
-        Value::String(s) => s.trim().trim_end_matches('%').trim().parse::<f64>().ok()?,
-        _ => return None,
-    };
-    (0.0..=100.0).contains(&n).then_some(n as u8)
+    crate::vocab::percent(v?)
 }
 
 /// A string field of a JSON object, or a number written as one.
@@ -101,10 +96,10 @@ pub fn not_found(provider: Provider, message: String, hint: &str, a: &Answer) ->
 /// yet" (the waiter decides how long that is tolerated), not an error.
 pub fn observe(
     found: Result<(Answer, Option<Value>)>,
-    state: impl FnOnce(&Value) -> PollState,
+    look: impl FnOnce(&Value) -> Observation,
 ) -> Result<PollState> {
     match found {
-        Ok((_, Some(img))) => Ok(state(&img)),
+        Ok((_, Some(img))) => Ok(PollState::Seen(look(&img))),
         Ok((_, None)) => Ok(PollState::NotFound),
         Err(Error::Provider(e)) if e.kind == ErrorKind::NotFound => Ok(PollState::NotFound),
         Err(e) => Err(e),
@@ -143,6 +138,7 @@ pub async fn list_pages(
                 image_id,
                 name: text(img, "ImageName"),
                 status: text(img, "Status"),
+                state: None,
                 created: normalize_created(text(img, "CreationTime").as_deref()),
             };
             if req.keeps(s.name.as_deref(), s.status.as_deref()) && !req.full(images.len()) {

@@ -11,11 +11,12 @@ use crate::config::KeyPair;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{
     CopyImage, CreateImage, DeleteImage, ImageSummary, ImportImage, ListImages, ModifyImage,
-    Outcome, PollState, WaitTarget, normalize_created,
+    Observation, Outcome, PollState, WaitTarget, normalize_created,
 };
-use crate::provider::{Capabilities, Provider};
+use crate::provider::{Capabilities, Provider, Verb};
 use crate::sign::sigv4::{AwsCreds, sign_query_post};
 use crate::transport::{HttpRequest, HttpResponse, Idempotency, random_hex};
+use crate::vocab::{Spelling, State, StatusEntry, rfc3339_utc, state_of};
 
 pub const CAPABILITIES: Capabilities = Capabilities {
     create: &[
@@ -55,6 +56,121 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     delete: &["image-id", "delete-snapshots"],
     copy: &["image-id", "to-region", "name", "description"],
 };
+
+/// How EC2 spells each enumerated value (ref/aws.md: ImportImage,
+/// ModifyImageAttribute).
+pub const VALUES: &[Spelling] = &[
+    Spelling {
+        flag: "format",
+        verbs: &[Verb::Import],
+        values: &[
+            ("ova", "OVA"),
+            ("vhd", "VHD"),
+            ("vhdx", "VHDX"),
+            ("vmdk", "VMDK"),
+            ("raw", "RAW"),
+        ],
+        open: false,
+    },
+    Spelling {
+        flag: "platform",
+        verbs: &[Verb::Import],
+        values: &[("linux", "Linux"), ("windows", "Windows")],
+        open: false,
+    },
+    Spelling {
+        flag: "architecture",
+        verbs: &[Verb::Import],
+        values: &[("i386", "i386"), ("x86_64", "x86_64"), ("arm64", "arm64")],
+        open: false,
+    },
+    // uefi-preferred "isn't supported for importing images".
+    Spelling {
+        flag: "boot-mode",
+        verbs: &[Verb::Import],
+        values: &[("legacy", "legacy-bios"), ("uefi", "uefi")],
+        open: false,
+    },
+    Spelling {
+        flag: "license-type",
+        verbs: &[Verb::Import],
+        values: &[("cloud", "AWS"), ("byol", "BYOL")],
+        open: false,
+    },
+    // ImdsSupport.Value takes only v2.0.
+    Spelling {
+        flag: "imds-support",
+        verbs: &[Verb::Modify],
+        values: &[("v2", "v2.0")],
+        open: false,
+    },
+];
+
+/// What each documented EC2 status means: `imageState` of an AMI, and
+/// `status` of an import task (DescribeImportImageTasks `task-state`).
+pub const STATUSES: &[StatusEntry] = &[
+    StatusEntry {
+        of: "image",
+        status: "pending",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "transient",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "available",
+        state: State::Available,
+    },
+    StatusEntry {
+        of: "image",
+        status: "failed",
+        state: State::Failed,
+    },
+    StatusEntry {
+        of: "image",
+        status: "error",
+        state: State::Failed,
+    },
+    StatusEntry {
+        of: "image",
+        status: "invalid",
+        state: State::Failed,
+    },
+    // A disabled AMI cannot launch instances until it is re-enabled.
+    StatusEntry {
+        of: "image",
+        status: "disabled",
+        state: State::Deprecated,
+    },
+    StatusEntry {
+        of: "image",
+        status: "deregistered",
+        state: State::Deleted,
+    },
+    StatusEntry {
+        of: "import task",
+        status: "active",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "import task",
+        status: "completed",
+        state: State::Available,
+    },
+    StatusEntry {
+        of: "import task",
+        status: "deleting",
+        state: State::Deleting,
+    },
+    StatusEntry {
+        of: "import task",
+        status: "deleted",
+        state: State::Deleted,
+    },
+];
 
 /// What botocore sends; it is also what gets signed.
 const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
@@ -304,48 +420,46 @@ impl Ec2 {
     async fn poll_completed_task(&self, image_id: &str) -> Result<PollState> {
         Ok(match self.poll_image(image_id).await? {
             // The task said the image exists: not seeing it yet is lag.
-            PollState::NotFound => PollState::Pending {
-                status: format!("completed; image {image_id} not visible yet"),
-                progress: None,
-            },
-            PollState::Pending { status, progress } => PollState::Pending {
-                status: format!("completed; image {image_id} {status}"),
-                progress,
-            },
+            PollState::NotFound => {
+                let mut o = Observation::new(
+                    format!("completed; image {image_id} not visible yet"),
+                    State::Pending,
+                );
+                o.image_id = Some(image_id.to_string());
+                PollState::Seen(o)
+            }
+            // On the way: the task's word with the image's, the image's state.
+            PollState::Seen(mut o) if !o.state.is_done() && !o.state.is_failure() => {
+                o.status = format!("completed; image {image_id} {}", o.status);
+                PollState::Seen(o)
+            }
             other => other,
         })
     }
 }
 
-/// An image's state as the waiter sees it. `failed` is the only failure
-/// botocore's waiter knows; `error`, `invalid`, `deregistered` and
-/// `disabled` cannot become `available` by themselves either.
+/// One look at an AMI: `imageState` and its state from the table, the
+/// state reason of a failure, the creation date.
 fn image_state(image_id: &str, img: &Element) -> PollState {
     let status = img.text_of("imageState").unwrap_or_default();
-    match status.as_str() {
-        "available" => PollState::Done {
-            image_id: Some(
-                img.text_of("imageId")
-                    .unwrap_or_else(|| image_id.to_string()),
-            ),
-            status,
-        },
-        "failed" | "error" | "invalid" | "deregistered" | "disabled" => {
-            let reason = img.child("stateReason");
-            let message = reason
-                .and_then(|r| r.text_of("message").or_else(|| r.text_of("code")))
-                .unwrap_or_default();
-            PollState::Failed { status, message }
-        }
-        "" => PollState::Pending {
-            status: "unknown".into(),
-            progress: None,
-        },
-        _ => PollState::Pending {
-            status,
-            progress: None,
-        },
+    let status = if status.is_empty() {
+        "unknown".to_string()
+    } else {
+        status
+    };
+    let mut o = Observation::new(&status, state_of(STATUSES, &status));
+    o.image_id = Some(
+        img.text_of("imageId")
+            .unwrap_or_else(|| image_id.to_string()),
+    );
+    if !o.state.is_done() {
+        let reason = img.child("stateReason");
+        o.message = reason
+            .and_then(|r| r.text_of("message").or_else(|| r.text_of("code")))
+            .unwrap_or_default();
     }
+    o.created = img.text_of("creationDate").and_then(|t| rfc3339_utc(&t));
+    PollState::Seen(o)
 }
 
 enum TaskState {
@@ -360,23 +474,32 @@ fn task_state(task: &Element) -> TaskState {
         let m = message.to_ascii_lowercase();
         m.contains("fail") || m.starts_with("clienterror") || m.starts_with("servererror")
     };
+    let state = state_of(STATUSES, &status);
+    let seen = |status: String, state: State, message: String| {
+        let mut o = Observation::new(status, state);
+        o.message = message;
+        TaskState::Other(PollState::Seen(o))
+    };
     match status.as_str() {
         "completed" => match task.text_of("imageId") {
             Some(id) => TaskState::Completed(id),
-            None => TaskState::Other(PollState::Failed {
+            None => seen(
                 status,
-                message: "the import task completed without an image id".into(),
-            }),
+                State::Failed,
+                "the import task completed without an image id".into(),
+            ),
         },
-        "deleted" | "deleting" => TaskState::Other(PollState::Failed { status, message }),
-        _ if failed_message => TaskState::Other(PollState::Failed { status, message }),
-        _ => TaskState::Other(PollState::Pending {
-            status: if message.is_empty() { status } else { message },
-            progress: task
+        // An active task whose message reports a failure has failed.
+        _ if failed_message && !state.is_failure() => seen(status, State::Failed, message),
+        _ if state.is_failure() => seen(status, state, message),
+        _ => {
+            // The message says more ("converting") than the task-state.
+            let mut o = Observation::new(if message.is_empty() { status } else { message }, state);
+            o.progress = task
                 .text_of("progress")
-                .and_then(|p| p.parse::<u8>().ok())
-                .map(|p| p.min(100)),
-        }),
+                .and_then(|p| crate::vocab::percent(&serde_json::Value::String(p)));
+            TaskState::Other(PollState::Seen(o))
+        }
     }
 }
 
@@ -412,6 +535,7 @@ fn summary(img: &Element) -> Option<ImageSummary> {
         image_id: img.text_of("imageId")?,
         name: img.text_of("name"),
         status: img.text_of("imageState"),
+        state: None,
         created: normalize_created(img.text_of("creationDate").as_deref()),
     })
 }
@@ -543,7 +667,7 @@ impl Backend for Ec2 {
         o.progress = a
             .root
             .text_of("progress")
-            .and_then(|p| p.parse::<u8>().ok());
+            .and_then(|p| crate::vocab::percent(&serde_json::Value::String(p)));
         o.name = req.name.clone();
         Ok(o)
     }
@@ -678,6 +802,8 @@ impl Backend for Ec2 {
         let mut o = self.outcome("delete", &a);
         o.image_id = Some(req.image_id.clone());
         o.status = Some("deleted".into());
+        // imgctl's own word: the cloud answered the delete, it has no status for it.
+        o.state = Some(State::Deleted);
         o.snapshots_deleted = deleted;
         Ok(o)
     }
@@ -739,11 +865,9 @@ impl Backend for Ec2 {
             .into());
         };
         let mut o = self.outcome("describe", &a);
-        o.image_id = Some(
-            img.text_of("imageId")
-                .unwrap_or_else(|| image_id.to_string()),
-        );
-        o.status = img.text_of("imageState");
+        if let PollState::Seen(seen) = image_state(image_id, img) {
+            o.observed(&seen);
+        }
         o.name = img.text_of("name");
         Ok(o)
     }
@@ -759,14 +883,12 @@ impl Backend for Ec2 {
         match state {
             // A long wait outlives a burst of throttling: the next poll
             // comes after the waiter's own pause, and the deadline still holds.
-            Err(Error::Provider(p)) if p.kind == ErrorKind::Throttled => Ok(PollState::Pending {
-                status: format!("throttled ({})", p.code),
-                progress: None,
-            }),
-            Err(Error::Provider(p)) if p.kind == ErrorKind::Unavailable => Ok(PollState::Pending {
-                status: format!("unavailable ({})", p.code),
-                progress: None,
-            }),
+            Err(Error::Provider(p)) if p.kind == ErrorKind::Throttled => Ok(PollState::Seen(
+                Observation::new(format!("throttled ({})", p.code), State::Unknown),
+            )),
+            Err(Error::Provider(p)) if p.kind == ErrorKind::Unavailable => Ok(PollState::Seen(
+                Observation::new(format!("unavailable ({})", p.code), State::Unknown),
+            )),
             other => other,
         }
     }
@@ -804,66 +926,62 @@ mod tests {
         xml::parse(x).unwrap()
     }
 
+    fn seen(p: PollState) -> Observation {
+        match p {
+            PollState::Seen(o) => o,
+            PollState::NotFound => panic!("not found"),
+        }
+    }
+
     #[test]
     fn image_states() {
-        let s = image_state(
+        let s = seen(image_state(
             "ami-1",
             &el(
                 "<item><imageId>ami-1</imageId><imageState>failed</imageState><stateReason><code>Client.Err</code><message>snapshot failed</message></stateReason></item>",
             ),
-        );
-        assert_eq!(
-            s,
-            PollState::Failed {
-                status: "failed".into(),
-                message: "snapshot failed".into()
-            }
-        );
-        let s = image_state(
+        ));
+        assert_eq!((s.status.as_str(), s.state), ("failed", State::Failed));
+        assert_eq!(s.message, "snapshot failed");
+        let s = seen(image_state(
             "ami-1",
             &el("<item><imageState>pending</imageState></item>"),
-        );
-        assert!(matches!(s, PollState::Pending { .. }));
-        let s = image_state(
+        ));
+        assert_eq!(s.state, State::Pending);
+        let s = seen(image_state(
             "ami-1",
-            &el("<item><imageState>available</imageState></item>"),
-        );
-        assert_eq!(
-            s,
-            PollState::Done {
-                image_id: Some("ami-1".into()),
-                status: "available".into()
-            }
-        );
+            &el(
+                "<item><imageState>available</imageState><creationDate>2026-11-29T21:10:18.000Z</creationDate></item>",
+            ),
+        ));
+        assert_eq!(s.state, State::Available);
+        assert_eq!(s.image_id.as_deref(), Some("ami-1"));
+        assert_eq!(s.created.as_deref(), Some("2026-11-29T21:10:18Z"));
+        let s = seen(image_state(
+            "ami-1",
+            &el("<item><imageState>deregistered</imageState></item>"),
+        ));
+        assert_eq!(s.state, State::Deleted);
     }
 
     #[test]
     fn task_states() {
-        let t = |x: &str| task_state(&el(x));
-        assert!(matches!(
+        let t = |x: &str| match task_state(&el(x)) {
+            TaskState::Completed(id) => Err(id),
+            TaskState::Other(p) => Ok(seen(p)),
+        };
+        assert_eq!(
             t("<item><status>completed</status><imageId>ami-9</imageId></item>"),
-            TaskState::Completed(id) if id == "ami-9"
-        ));
-        assert!(matches!(
-            t(
-                "<item><status>deleted</status><statusMessage>ClientError: Unknown OS</statusMessage></item>"
-            ),
-            TaskState::Other(PollState::Failed { .. })
-        ));
-        assert!(matches!(
-            t(
-                "<item><status>active</status><statusMessage>conversion failed</statusMessage></item>"
-            ),
-            TaskState::Other(PollState::Failed { .. })
-        ));
-        assert!(matches!(
-            t(
-                "<item><status>active</status><statusMessage>converting</statusMessage><progress>28</progress></item>"
-            ),
-            TaskState::Other(PollState::Pending {
-                progress: Some(28),
-                ..
-            })
-        ));
+            Err("ami-9".to_string())
+        );
+        let d = t("<item><status>deleted</status><statusMessage>ClientError: Unknown OS</statusMessage></item>").unwrap();
+        assert_eq!(d.state, State::Deleted);
+        let f = t(
+            "<item><status>active</status><statusMessage>conversion failed</statusMessage></item>",
+        )
+        .unwrap();
+        assert_eq!(f.state, State::Failed);
+        let p = t("<item><status>active</status><statusMessage>converting</statusMessage><progress>28</progress></item>").unwrap();
+        assert_eq!((p.state, p.progress), (State::Pending, Some(28)));
     }
 }

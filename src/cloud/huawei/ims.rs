@@ -9,9 +9,10 @@ use crate::cloud::huawei::api::{Call, Client, Reply, segment};
 use crate::error::{Error, ErrorKind, ProviderError, Result};
 use crate::ops::{
     CopyImage, CreateImage, DeleteImage, ImageSummary, ImportImage, ListImages, ModifyImage,
-    Outcome, PollState, WaitTarget, normalize_created,
+    Observation, Outcome, PollState, WaitTarget, normalize_created,
 };
-use crate::provider::{Capabilities, Provider};
+use crate::provider::{Capabilities, Provider, Verb};
+use crate::vocab::{Spelling, State, StatusEntry, rfc3339_utc, state_of};
 
 pub const CAPABILITIES: Capabilities = Capabilities {
     create: &[
@@ -57,6 +58,82 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         "agency-name",
     ],
 };
+
+/// How IMS spells each enumerated value (ref/huawei.md §3-5).
+pub const VALUES: &[Spelling] = &[
+    Spelling {
+        flag: "os-type",
+        verbs: &[Verb::Import],
+        values: &[
+            ("linux", "Linux"),
+            ("windows", "Windows"),
+            ("other", "Other"),
+        ],
+        open: false,
+    },
+    Spelling {
+        flag: "architecture",
+        verbs: &[Verb::Import],
+        values: &[("x86_64", "x86"), ("arm64", "arm")],
+        open: false,
+    },
+    Spelling {
+        flag: "boot-mode",
+        verbs: &[Verb::Import, Verb::Modify],
+        values: &[("legacy", "bios"), ("uefi", "uefi")],
+        open: false,
+    },
+];
+
+/// What each documented IMS status means: an image's `status`, and an
+/// asynchronous job's (ref/huawei.md §6).
+pub const STATUSES: &[StatusEntry] = &[
+    StatusEntry {
+        of: "image",
+        status: "queued",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "saving",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "active",
+        state: State::Available,
+    },
+    StatusEntry {
+        of: "image",
+        status: "killed",
+        state: State::Failed,
+    },
+    StatusEntry {
+        of: "image",
+        status: "deleted",
+        state: State::Deleted,
+    },
+    StatusEntry {
+        of: "job",
+        status: "INIT",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "job",
+        status: "RUNNING",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "job",
+        status: "SUCCESS",
+        state: State::Available,
+    },
+    StatusEntry {
+        of: "job",
+        status: "FAIL",
+        state: State::Failed,
+    },
+];
 
 const ACTION: &str = "/v2/cloudimages/action";
 const QUICK_IMPORT: &str = "/v2/cloudimages/quickimport/action";
@@ -201,21 +278,7 @@ impl Ims {
         let Some((image, _)) = self.find_image(image_id).await? else {
             return Ok(PollState::NotFound);
         };
-        let status = image["status"].as_str().unwrap_or_default().to_string();
-        Ok(match status.as_str() {
-            "active" => PollState::Done {
-                image_id: Some(image_id.to_string()),
-                status,
-            },
-            "killed" | "deleted" => PollState::Failed {
-                message: format!("image {image_id} is {status}"),
-                status,
-            },
-            _ => PollState::Pending {
-                status,
-                progress: None,
-            },
-        })
+        Ok(PollState::Seen(image_observation(image_id, &image)))
     }
 
     async fn poll_job(&mut self, job_id: &str) -> Result<PollState> {
@@ -244,38 +307,39 @@ impl Ims {
                 if let Some(id) = job_image_id(job) {
                     message.push_str(&format!("; image {id}"));
                 }
-                return Ok(PollState::Failed { message, status });
+                let mut o = Observation::new(&status, state_of(STATUSES, &status));
+                o.message = message;
+                return Ok(PollState::Seen(o));
             }
             _ => {
-                return Ok(PollState::Pending {
-                    progress: job_progress(job),
-                    status,
-                });
+                let mut o = Observation::new(&status, state_of(STATUSES, &status));
+                o.progress = job_progress(job);
+                return Ok(PollState::Seen(o));
             }
         }
         let Some(image_id) = job_image_id(job) else {
             // A job that made only data-disk images names no single image.
-            return Ok(PollState::Done {
-                image_id: None,
-                status,
-            });
+            return Ok(PollState::Seen(Observation::new(
+                &status,
+                state_of(STATUSES, &status),
+            )));
         };
         // The job is done when the image it made is usable, and what the
         // user waits for is the image: its status ends the wait.
         Ok(match self.poll_image(&image_id).await? {
-            PollState::Done { status, .. } => PollState::Done {
-                image_id: Some(image_id),
-                status,
-            },
-            PollState::Failed { status, message } => PollState::Failed { status, message },
-            PollState::Pending { status: s, .. } => PollState::Pending {
-                status: format!("{status} (image {s})"),
-                progress: Some(100),
-            },
-            PollState::NotFound => PollState::Pending {
-                status: format!("{status} (image not visible yet)"),
-                progress: Some(100),
-            },
+            PollState::Seen(mut o) if !o.state.is_done() && !o.state.is_failure() => {
+                o.status = format!("{status} (image {})", o.status);
+                o.progress = Some(100);
+                PollState::Seen(o)
+            }
+            PollState::Seen(o) => PollState::Seen(o),
+            PollState::NotFound => {
+                let mut o =
+                    Observation::new(format!("{status} (image not visible yet)"), State::Pending);
+                o.image_id = Some(image_id);
+                o.progress = Some(100);
+                PollState::Seen(o)
+            }
         })
     }
 
@@ -310,6 +374,9 @@ impl Ims {
         o.image_id = image["id"].as_str().map(str::to_string);
         o.name = image["name"].as_str().map(str::to_string);
         o.status = image["status"].as_str().map(str::to_string);
+        if operation == "describe" {
+            o.created = Some(image["created_at"].as_str().and_then(rfc3339_utc));
+        }
         o.request_id = reply.request_id;
         if self.raw {
             o.raw = Some(reply.body);
@@ -325,6 +392,7 @@ fn summary(i: &Value) -> Option<ImageSummary> {
         image_id: text("id")?,
         name: text("name"),
         status: text("status"),
+        state: None,
         created: normalize_created(i["created_at"].as_str()),
     })
 }
@@ -401,6 +469,8 @@ impl Backend for Ims {
         }
         let reply = self.client.send(&call).await?;
         o.status = Some("deleted".into());
+        // imgctl's own word: the cloud answered the delete, it has no status for it.
+        o.state = Some(State::Deleted);
         o.request_id = reply.request_id;
         Ok(o)
     }
@@ -783,9 +853,19 @@ fn job_image_id(job: &Value) -> Option<String> {
 
 /// `process_percent` is a fraction in the docs (0.20); tolerate a percentage.
 fn job_progress(job: &Value) -> Option<u8> {
-    let p = job["entities"]["process_percent"].as_f64()?;
-    let pct = if p <= 1.0 { p * 100.0 } else { p };
-    Some(pct.clamp(0.0, 100.0).round() as u8)
+    crate::vocab::fraction_percent(job["entities"]["process_percent"].as_f64()?)
+}
+
+/// One look at an IMS image: status, its state, the creation time.
+fn image_observation(image_id: &str, image: &Value) -> Observation {
+    let status = image["status"].as_str().unwrap_or("unknown").to_string();
+    let mut o = Observation::new(&status, state_of(STATUSES, &status));
+    o.image_id = Some(image_id.to_string());
+    if o.state.is_failure() {
+        o.message = format!("image {image_id} is {status}");
+    }
+    o.created = image["created_at"].as_str().and_then(rfc3339_utc);
+    o
 }
 
 fn job_failure(job: &Value) -> String {
