@@ -41,7 +41,7 @@ pub fn load(path: &Path) -> Result<DocumentMut> {
         let at = e
             .span()
             .map(|s| {
-                let before = &text[..s.start.min(text.len())];
+                let before = text.get(..s.start).unwrap_or(&text);
                 format!(
                     ": line {}, column {}",
                     before.matches('\n').count() + 1,
