@@ -375,3 +375,21 @@ fn show_without_provider_reports_a_bad_provider_choice() {
     let o = run(home.path(), &["config", "show"], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// A file that does not parse is left alone, and the error shows where,
+/// never the text (an unquoted secret is the usual culprit).
+#[test]
+fn set_refuses_a_broken_file_without_quoting_it() {
+    let home = tempfile::tempdir().unwrap();
+    let broken = "[profiles.dev]\nsk = piped-secret-XYZ\n";
+    write(home.path(), ".config/imgctl/config.toml", broken);
+    let o = run(
+        home.path(),
+        &["config", "set", "region", "us-east-1", "--profile", "dev"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
+    let file = home.path().join(".config/imgctl/config.toml");
+    assert_eq!(fs::read_to_string(file).unwrap(), broken);
+}
