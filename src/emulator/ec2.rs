@@ -369,7 +369,43 @@ fn describe_instances(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R 
         }
     }
     let filters = filters(p);
-    let mut out = String::from("<reservationSet>");
+    // Paging as documented: MaxResults 5-1000, not with InstanceId.N.
+    let max = match get(p, "MaxResults") {
+        None => None,
+        Some(m) => Some(
+            m.parse::<usize>()
+                .ok()
+                .filter(|n| (5..=1000).contains(n))
+                .ok_or_else(|| {
+                    e(
+                        400,
+                        "InvalidParameterValue",
+                        format!("Value ( {m} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000."),
+                    )
+                })?,
+        ),
+    };
+    if max.is_some() && !ids.is_empty() {
+        return Err(e(
+            400,
+            "InvalidParameterCombination",
+            "The parameter instancesSet cannot be used with the parameter maxResults",
+        ));
+    }
+    let start = match get(p, "NextToken") {
+        None => 0,
+        Some(t) => t
+            .strip_prefix("emu-page-")
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| {
+                e(
+                    400,
+                    "InvalidParameterValue",
+                    format!("Invalid NextToken: {t}"),
+                )
+            })?,
+    };
+    let mut rows = Vec::new();
     for id in ctx.state.instance_ids(Provider::Ec2) {
         if !ids.is_empty() && !ids.contains(&id) {
             continue;
@@ -404,6 +440,7 @@ fn describe_instances(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R 
             continue;
         }
         let rid = &crate::sign::sha256_hex(id.as_bytes())[..17];
+        let mut out = String::new();
         let _ = write!(
             out,
             "<item><reservationId>r-{rid}</reservationId><ownerId>{EC2_OWNER_ID}</ownerId><groupSet/><instancesSet>\
@@ -418,8 +455,17 @@ fn describe_instances(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R 
             x(&itype),
             x(region)
         );
+        rows.push(out);
+    }
+    let end = max.map_or(rows.len(), |m| (start + m).min(rows.len()));
+    let mut out = String::from("<reservationSet>");
+    for r in rows.iter().take(end).skip(start) {
+        out.push_str(r);
     }
     out.push_str("</reservationSet>");
+    if end < rows.len() {
+        let _ = write!(out, "<nextToken>emu-page-{end}</nextToken>");
+    }
     Ok(out)
 }
 

@@ -46,9 +46,11 @@ def test_boto3_describe_instances_lists_seeded_and_launched(emu):
 
     by_filter = c.describe_instances(Filters=[{"Name": "instance-id", "Values": ["i-0demo*"]}])
     assert [i["InstanceId"] for res in by_filter["Reservations"] for i in res["Instances"]] == [SEEDED["ec2"][1]]
-    # The paginator (what scripts use) walks it too.
-    pages = c.get_paginator("describe_instances").paginate()
-    assert len([i for p in pages for res in p["Reservations"] for i in res["Instances"]]) == 3
+    # The paginator (what scripts use) walks it too, page by page.
+    c.run_instances(ImageId=s.EC2_IMAGE_ID, MinCount=4, MaxCount=4)
+    pages = list(c.get_paginator("describe_instances").paginate(PaginationConfig={"PageSize": 5}))
+    assert [len(p["Reservations"]) for p in pages] == [5, 2]
+    assert len({i["InstanceId"] for p in pages for res in p["Reservations"] for i in res["Instances"]}) == 7
 
     from botocore.exceptions import ClientError
 
