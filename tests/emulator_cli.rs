@@ -777,3 +777,33 @@ fn config_show_with_emulator_and_no_provider_shows_all_four() {
     assert_eq!(v["config_file"], Value::Null);
     assert!(!stdout(&o).contains("imgctl-demo-secret"));
 }
+
+/// The start-up banner: the endpoint first, then the seeded ids of every
+/// provider, so a person can try a command without reading the docs.
+#[test]
+fn the_emulator_prints_its_seeded_ids_at_start() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imgctl"))
+        .arg("emulator")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = String::new();
+    for _ in 0..12 {
+        if out.read_line(&mut banner).unwrap_or(0) == 0 {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(banner.starts_with("http://127.0.0.1:"), "{banner}");
+    for line in [
+        "ens (global): instances i-5rr1bnyrc4tswr8cq3w6y, i-demo-ens; images m-5xxggsu4qy1bzvwpsmktamv6a",
+        "ecs cn-hangzhou: instances i-bp67acfmxazb4p****, i-demo-ecs; images m-bp18ygjuqnwhechc",
+        "ec2 us-east-1: instances i-1234567890abcdef0, i-0demo00000000000a; images ami-0abcdef1234567890",
+        "ims cn-north-4: instances 877a2cda-ba63-4e1e-b95f-e67e48b6129a, i-demo-ims; images 33ad552d-1149-471c-8575-f1d02b9f3d1d",
+    ] {
+        assert!(banner.contains(line), "{line} missing from:\n{banner}");
+    }
+}
