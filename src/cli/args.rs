@@ -23,9 +23,10 @@ Examples:
   imgctl list --provider ecs --region cn-hangzhou --name-prefix web-
   imgctl copy --provider ec2 --region us-east-1 --image-id ami-0abc --to-region eu-west-1 --wait
   imgctl delete --provider ec2 --region us-east-1 --image-id ami-0abc --delete-snapshots
-  imgctl config show --provider ec2
+  imgctl config show --output table
+  imgctl configure --profile dev
 
-Exit codes: `imgctl help exit-codes`.";
+Guides: `imgctl help ens|ecs|ec2|ims`; exit codes: `imgctl help exit-codes`.";
 
 fn provider_parser() -> PossibleValuesParser {
     PossibleValuesParser::new([
