@@ -48,8 +48,14 @@ pub struct Handle {
 }
 
 impl Handle {
-    /// `cloud` names the cache directory (`aws`, `alibaba`, `huawei`).
-    pub fn new(s: &Settings, cloud: &'static str, fetch: FetchFn) -> Result<Handle> {
+    /// `cache_dir` is the run's cache base (`Ctx::cache_dir`); `cloud`
+    /// names the directory under it (`aws`, `alibaba`, `huawei-keys`).
+    pub fn new(
+        s: &Settings,
+        cache_dir: Option<PathBuf>,
+        cloud: &'static str,
+        fetch: FetchFn,
+    ) -> Result<Handle> {
         let kind = match (&s.keys, &s.dynamic) {
             (Some(k), _) => Kind::Static(k.clone()),
             (None, Some(d)) => Kind::Dynamic(d.clone()),
@@ -58,11 +64,7 @@ impl Handle {
         Ok(Handle {
             kind: Box::new(kind),
             current: RefCell::new(None),
-            cache_base: if s.no_cache {
-                None
-            } else {
-                config::cache_dir(&ProcessEnv)
-            },
+            cache_base: if s.no_cache { None } else { cache_dir },
             cloud,
             fetch,
         })

@@ -286,7 +286,8 @@ impl Ecs {
         let region = ctx.settings.require_region()?.to_string();
         let endpoint = ctx.settings.endpoint_url.as_ref().map(|v| v.value.as_str());
         let api = Api::new(Provider::Ecs, VERSION, endpoint, &endpoint_host(&region))?;
-        let creds = crate::cloud::alibaba::credentials::handle(&ctx.settings)?;
+        let creds =
+            crate::cloud::alibaba::credentials::handle(&ctx.settings, ctx.cache_dir.clone())?;
         Ok(Ecs {
             ctx,
             api,

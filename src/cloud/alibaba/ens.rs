@@ -148,7 +148,8 @@ impl Ens {
     pub fn new(ctx: Ctx) -> Result<Self> {
         let endpoint = ctx.settings.endpoint_url.as_ref().map(|v| v.value.as_str());
         let api = Api::new(Provider::Ens, VERSION, endpoint, HOST)?;
-        let creds = crate::cloud::alibaba::credentials::handle(&ctx.settings)?;
+        let creds =
+            crate::cloud::alibaba::credentials::handle(&ctx.settings, ctx.cache_dir.clone())?;
         Ok(Ens { ctx, api, creds })
     }
 

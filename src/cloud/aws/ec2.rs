@@ -229,7 +229,7 @@ enum Sent {
 impl Ec2 {
     pub fn new(ctx: Ctx) -> Result<Self> {
         let region = ctx.settings.require_region()?.to_string();
-        let creds = crate::cloud::aws::credentials::handle(&ctx.settings)?;
+        let creds = crate::cloud::aws::credentials::handle(&ctx.settings, ctx.cache_dir.clone())?;
         let configured = ctx.settings.endpoint_url.as_ref().map(|v| v.value.as_str());
         let url = endpoint::ec2_url_with(
             &region,

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::auth::{self, CachedToken, Credentials, Token};
 use super::errors;
 use crate::cache::DiskCache;
-use crate::config::{self, KeyPair, ProcessEnv, Settings};
+use crate::config::{KeyPair, Settings};
 use crate::error::{Error, Result};
 use crate::sign::{huawei as signer, percent_encode};
 use crate::transport::{
@@ -99,9 +99,13 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(settings: &Settings, transport: Transport) -> Result<Client> {
+    pub fn new(
+        settings: &Settings,
+        transport: Transport,
+        cache_dir: Option<std::path::PathBuf>,
+    ) -> Result<Client> {
         let region = settings.require_region()?.to_string();
-        let creds = Credentials::from_settings(settings)?;
+        let creds = Credentials::from_settings(settings, cache_dir.clone())?;
         let ims = match &settings.endpoint_url {
             Some(e) => base_url(&e.value, "--endpoint-url")?,
             None => format!("https://ims.{region}.myhuaweicloud.com"),
@@ -142,7 +146,7 @@ impl Client {
             cache: if settings.no_cache {
                 None
             } else {
-                DiskCache::new(config::cache_dir(&ProcessEnv))
+                DiskCache::new(cache_dir.clone())
             },
             token: None,
             project_id: settings.project_id.as_ref().map(|p| p.value.clone()),

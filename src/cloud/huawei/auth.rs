@@ -31,7 +31,10 @@ pub enum Credentials {
 impl Credentials {
     /// `--auth-mode` when given; otherwise AK/SK when keys are configured,
     /// else a token when a user and password are.
-    pub fn from_settings(s: &Settings) -> Result<Credentials> {
+    pub fn from_settings(
+        s: &Settings,
+        cache_dir: Option<std::path::PathBuf>,
+    ) -> Result<Credentials> {
         let mode = match (&s.auth_mode, &s.keys, &s.password) {
             (Some(m), _, _) => m.value,
             (None, Some(_), _) => AuthMode::Aksk,
@@ -52,7 +55,7 @@ impl Credentials {
                          (or keys in a profile)",
                     ));
                 }
-                Ok(Credentials::Aksk(super::credentials::handle(s)?))
+                Ok(Credentials::Aksk(super::credentials::handle(s, cache_dir)?))
             }
             AuthMode::Token => {
                 let p = s.password.as_ref().ok_or_else(|| {

@@ -18,8 +18,9 @@ use crate::refresh::{Fetch, Handle, TempKeys, parse_expiration};
 use crate::secret::Secret;
 use crate::transport::{HttpResponse, Transport, Verdict};
 
-pub fn handle(s: &Settings) -> Result<Handle> {
-    Handle::new(s, "alibaba", fetch)
+/// The credentials handle of a run; `cache_dir` is `Ctx::cache_dir`.
+pub fn handle(s: &Settings, cache_dir: Option<std::path::PathBuf>) -> Result<Handle> {
+    Handle::new(s, cache_dir, "alibaba", fetch)
 }
 
 fn fetch<'a>(h: &'a Handle, d: &'a Dynamic, t: &'a Transport) -> Fetch<'a> {

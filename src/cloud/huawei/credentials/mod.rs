@@ -10,8 +10,9 @@ use crate::error::{Error, Result};
 use crate::refresh::{Fetch, Handle};
 use crate::transport::Transport;
 
-pub fn handle(s: &Settings) -> Result<Handle> {
-    Handle::new(s, "huawei-keys", fetch)
+/// The credentials handle of a run; `cache_dir` is `Ctx::cache_dir`.
+pub fn handle(s: &Settings, cache_dir: Option<std::path::PathBuf>) -> Result<Handle> {
+    Handle::new(s, cache_dir, "huawei-keys", fetch)
 }
 
 fn fetch<'a>(_h: &'a Handle, d: &'a Dynamic, t: &'a Transport) -> Fetch<'a> {
