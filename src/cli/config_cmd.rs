@@ -40,6 +40,11 @@ const TOPICS: &[(&str, &str, &str)] = &[
         include_str!("../../docs/ims.md"),
     ),
     (
+        "credentials",
+        "every cloud's credential chain: OIDC, roles, processes, metadata; CI examples",
+        include_str!("../../docs/credentials.md"),
+    ),
+    (
         "emulator",
         "the local emulator: seeded ids, life cycles, faults, admin API",
         include_str!("../../docs/emulator.md"),
