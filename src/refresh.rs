@@ -407,6 +407,63 @@ mod tests {
         assert_eq!(k.freshness(t0 + TD::seconds(650)), Freshness::Mandatory);
     }
 
+    /// A source whose fetches the test scripts: each returns the keys
+    /// `PLAN[n]` describes (minutes since obtained, minutes left), or fails.
+    static FETCHES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    static PLAN: std::sync::Mutex<Vec<Option<(i64, i64)>>> = std::sync::Mutex::new(Vec::new());
+
+    fn scripted<'a>(_: &'a Handle, _: &'a Dynamic, _: &'a Transport) -> Fetch<'a> {
+        Box::pin(async move {
+            let n = FETCHES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let step = PLAN
+                .lock()
+                .map(|p| p.get(n).copied().flatten())
+                .ok()
+                .flatten();
+            let Some((age, left)) = step else {
+                return Err(Error::config("the source is down"));
+            };
+            let now = OffsetDateTime::now_utc();
+            let mut k = keys(now - TD::minutes(age), age + left);
+            k.expires = Some(now + TD::minutes(left));
+            k.keys.access_key_id = format!("ASIA{n}");
+            Ok(k)
+        })
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn advisory_failures_keep_the_keys_mandatory_ones_do_not() {
+        let env: std::collections::BTreeMap<String, String> = [
+            (
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "http://127.0.0.1:1/creds",
+            ),
+            ("AWS_REGION", "us-east-1"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let ov = config::Overrides {
+            provider: Some("ec2".into()),
+            ..config::Overrides::default()
+        };
+        let s = config::resolve(&ov, &env).unwrap();
+        let t = Transport::new(crate::transport::TransportConfig::default(), Vec::new()).unwrap();
+        // 1: keys 50 minutes old with 12 left (inside the advisory window);
+        // 2: the source fails; 3: keys with 5 minutes left (mandatory);
+        // 4: the source fails again.
+        *PLAN.lock().unwrap() = vec![Some((50, 12)), None, Some((55, 5)), None];
+        let h = Handle::new(&s, None, "test", scripted).unwrap();
+        assert_eq!(h.keys(&t).await.unwrap().access_key_id, "ASIA0");
+        // Advisory: the failed refresh keeps the current keys.
+        assert_eq!(h.keys(&t).await.unwrap().access_key_id, "ASIA0");
+        // Still advisory: a refresh that works replaces them.
+        assert_eq!(h.keys(&t).await.unwrap().access_key_id, "ASIA2");
+        // Mandatory: a failed refresh is an error, not old keys.
+        assert!(h.keys(&t).await.is_err());
+        assert_eq!(FETCHES.load(std::sync::atomic::Ordering::SeqCst), 4);
+    }
+
     #[test]
     fn expiration_with_and_without_fraction() {
         assert!(parse_expiration("2026-11-29T22:17:56Z").is_some());
