@@ -614,3 +614,98 @@ fn sso_from_the_token_cache_of_aws_sso_login() {
         stderr(&o)
     );
 }
+
+#[test]
+fn role_chains_and_credential_source() {
+    // STS issues a key named after the role; the container gives the base.
+    let srv = Server::start(|_, r| {
+        if r.target.starts_with("/creds") {
+            return metadata_keys("ASIACONTBASE", &in_secs(3600));
+        }
+        match action(r).as_str() {
+            "AssumeRole" => {
+                let role = param(r, "RoleArn").unwrap_or_default();
+                let akid = if role.ends_with("/outer") {
+                    "ASIAOUTER"
+                } else {
+                    "ASIAINNER"
+                };
+                sts_ok("AssumeRole", akid, &in_secs(3600))
+            }
+            _ => describe_ok("available"),
+        }
+    });
+    let home = tempfile::tempdir().unwrap();
+    write(
+        home.path(),
+        ".aws/credentials",
+        &format!(
+            "[base]\naws_access_key_id = AKIASOURCE0001\naws_secret_access_key = {SOURCE_SECRET}\n"
+        ),
+    );
+    write(
+        home.path(),
+        ".aws/config",
+        "[profile outer]\nrole_arn = arn:aws:iam::1:role/outer\nsource_profile = inner\n\n\
+         [profile inner]\nrole_arn = arn:aws:iam::1:role/inner\nsource_profile = base\n\n\
+         [profile fromcontainer]\nrole_arn = arn:aws:iam::1:role/outer\ncredential_source = EcsContainer\n\n\
+         [profile loop1]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = loop2\n\n\
+         [profile loop2]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = loop1\n",
+    );
+    let sts = srv.url.clone();
+    let o = describe(
+        home.path(),
+        &srv,
+        &[],
+        &[("AWS_PROFILE", "outer"), ("AWS_ENDPOINT_URL_STS", &sts)],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let calls: Vec<(String, String)> = srv
+        .requests()
+        .iter()
+        .filter(|r| action(r) == "AssumeRole")
+        .map(|r| (param(r, "RoleArn").unwrap_or_default(), signed_with(r).0))
+        .collect();
+    assert_eq!(
+        calls,
+        vec![
+            (
+                "arn:aws:iam::1:role/inner".to_string(),
+                "AKIASOURCE0001".to_string()
+            ),
+            (
+                "arn:aws:iam::1:role/outer".to_string(),
+                "ASIAINNER".to_string()
+            ),
+        ]
+    );
+    assert_eq!(signed_with(&ec2_requests(&srv)[0]).0, "ASIAOUTER");
+    // credential_source = EcsContainer: the container's keys sign AssumeRole.
+    let full = format!("{}/creds", srv.url);
+    let o = describe(
+        home.path(),
+        &srv,
+        &[],
+        &[
+            ("AWS_PROFILE", "fromcontainer"),
+            ("AWS_ENDPOINT_URL_STS", &sts),
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let last = srv
+        .requests()
+        .into_iter()
+        .rfind(|r| action(r) == "AssumeRole")
+        .unwrap();
+    assert_eq!(signed_with(&last).0, "ASIACONTBASE");
+    // A loop of source_profile is a configuration error.
+    let o = describe(
+        home.path(),
+        &srv,
+        &[],
+        &[("AWS_PROFILE", "loop1"), ("AWS_ENDPOINT_URL_STS", &sts)],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("loop"), "{}", stderr(&o));
+}
