@@ -209,3 +209,93 @@ def test_web_identity_botocore_then_imgctl(moto, front, imgctl_bin, tmp_path, mo
     assert r.returncode == 4, r.stderr
     assert "InvalidIdentityToken" in r.stderr
     _assert_no_secret(r, "refused-SECRET")
+
+
+class MetadataStub:
+    """IMDSv2 and a container credentials endpoint handing out ``creds``
+    (real keys of a role moto issued), checking the token headers."""
+
+    IMDS_TOKEN = "imds-session-token-SECRET"
+    CONTAINER_AUTH = "container-authorization-SECRET"
+
+    def __init__(self, creds):
+        body = json.dumps({"Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": creds["AccessKeyId"],
+                           "SecretAccessKey": creds["SecretAccessKey"], "Token": creds["SessionToken"],
+                           "Expiration": creds["Expiration"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+                           "LastUpdated": "2026-01-01T00:00:00Z"}).encode()
+        stub = self
+        self.seen = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def _send(self, status, data, ctype="application/json"):
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_PUT(self):
+                stub.seen.append(("PUT", self.path))
+                if self.path == "/latest/api/token" and self.headers.get("x-aws-ec2-metadata-token-ttl-seconds"):
+                    return self._send(200, stub.IMDS_TOKEN.encode(), "text/plain")
+                self._send(404, b"")
+
+            def do_GET(self):
+                stub.seen.append(("GET", self.path))
+                if self.path.startswith("/latest/meta-data/"):
+                    if self.headers.get("x-aws-ec2-metadata-token") != stub.IMDS_TOKEN:
+                        return self._send(401, b"")
+                    if self.path == "/latest/meta-data/iam/security-credentials/":
+                        return self._send(200, b"builder", "text/plain")
+                    if self.path == "/latest/meta-data/iam/security-credentials/builder":
+                        return self._send(200, body)
+                if self.path == "/creds":
+                    if self.headers.get("Authorization") != stub.CONTAINER_AUTH:
+                        return self._send(401, b"{}")
+                    return self._send(200, body)
+                self._send(404, b"")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.mark.parametrize("source", ["imds", "container"])
+def test_metadata_sources_botocore_then_imgctl(moto, imgctl_bin, tmp_path, monkeypatch, source):
+    key, role_arn, instance_id = _bootstrap(moto, trust_principal_user=True)
+    sts = boto3.session.Session().client("sts", region_name=REGION, endpoint_url=moto.url,
+                                         aws_access_key_id=key["AccessKeyId"],
+                                         aws_secret_access_key=key["SecretAccessKey"])
+    creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="host")["Credentials"]
+    stub = MetadataStub(creds)
+    try:
+        if source == "imds":
+            env = {"AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": stub.url + "/"}
+            method = "iam-role"
+        else:
+            env = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": stub.url + "/creds",
+                   "AWS_CONTAINER_AUTHORIZATION_TOKEN": stub.CONTAINER_AUTH}
+            method = "container-role"
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        bs = botocore.session.Session()
+        got = bs.get_credentials()
+        assert got.method == method and got.get_frozen_credentials().access_key == creds["AccessKeyId"]
+        ec2 = boto3.Session(botocore_session=bs, region_name=REGION).client("ec2", endpoint_url=moto.url)
+        assert ec2.describe_images(Owners=["self"])["Images"] == []
+
+        home = tmp_path / "home"
+        home.mkdir()
+        r = _imgctl(["image", "create", "--provider", "ec2", "--region", REGION, "--endpoint-url", moto.url,
+                     "--instance-id", instance_id, "--name", f"web-{source}", "--no-reboot", "--debug"], env, home)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["image_id"].startswith("ami-")
+        _assert_no_secret(r, creds["SecretAccessKey"], creds["SessionToken"], stub.IMDS_TOKEN, stub.CONTAINER_AUTH)
+    finally:
+        stub.close()
