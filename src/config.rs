@@ -111,11 +111,8 @@ pub struct Password {
     pub user_name: String,
     pub password: Secret,
     pub domain_name: String,
-    /// Where the user name came from; the other two came from the same
-    /// place (their own variable names for the environment).
+    /// Where all three came from: one identity, one place.
     pub source: Source,
-    pub password_source: Source,
-    pub domain_source: Source,
 }
 
 #[derive(Debug, Clone)]
@@ -1021,7 +1018,7 @@ fn profile_identity(e: &ProfileEntry, p: Provider, src: Source, pname: &str) -> 
             e.user_name.clone(),
             e.password.clone(),
             e.domain_name.clone(),
-            [src.clone(), src.clone(), src],
+            src,
             "user_name, password and domain_name in the profile",
         )?
     } else {
@@ -1034,21 +1031,16 @@ fn password_trio(
     user: Option<String>,
     password: Option<String>,
     domain: Option<String>,
-    sources: [Source; 3],
+    source: Source,
     names: &str,
 ) -> Result<Option<Password>> {
     match (user, password, domain) {
-        (Some(u), Some(pw), Some(d)) => {
-            let [source, password_source, domain_source] = sources;
-            Ok(Some(Password {
-                user_name: u,
-                password: Secret::new(pw),
-                domain_name: d,
-                source,
-                password_source,
-                domain_source,
-            }))
-        }
+        (Some(u), Some(pw), Some(d)) => Ok(Some(Password {
+            user_name: u,
+            password: Secret::new(pw),
+            domain_name: d,
+            source,
+        })),
         (None, None, None) => Ok(None),
         _ => Err(Error::config(format!(
             "Huawei token mode needs all three of {names}: one identity comes from one place"
@@ -1113,11 +1105,7 @@ fn env_identity(env: &dyn Env, p: Provider) -> Result<Identity> {
             env.get("HW_USER_NAME"),
             env.get("HW_PASSWORD"),
             env.get("HW_DOMAIN_NAME"),
-            [
-                Source::Env("HW_USER_NAME"),
-                Source::Env("HW_PASSWORD"),
-                Source::Env("HW_DOMAIN_NAME"),
-            ],
+            Source::Env("HW_USER_NAME"),
             "HW_USER_NAME, HW_PASSWORD and HW_DOMAIN_NAME",
         )?
     } else {
