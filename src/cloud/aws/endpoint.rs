@@ -2,7 +2,9 @@
 
 use crate::error::{Error, Result};
 
-/// An AWS partition, as botocore's `partitions.json` describes it.
+/// An AWS partition, as botocore's `partitions.json` (1.44.5) describes
+/// it. botocore refuses dual-stack in aws-iso-e and aws-iso-f (its
+/// endpoints.json has no such variant there), and so does imgctl.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Partition {
     pub name: &'static str,
@@ -23,15 +25,20 @@ pub fn partition(region: &str) -> Partition {
     if region.starts_with("us-gov-") {
         p("aws-us-gov", "amazonaws.com", Some("api.aws"), true)
     } else if region.starts_with("us-isob-") {
-        p("aws-iso-b", "sc2s.sgov.gov", None, true)
+        p("aws-iso-b", "sc2s.sgov.gov", Some("api.aws.scloud"), true)
     } else if region.starts_with("us-isof-") {
         p("aws-iso-f", "csp.hci.ic.gov", None, true)
     } else if region.starts_with("us-iso-") {
-        p("aws-iso", "c2s.ic.gov", None, true)
+        p("aws-iso", "c2s.ic.gov", Some("api.aws.ic.gov"), true)
     } else if region.starts_with("eu-isoe-") {
         p("aws-iso-e", "cloud.adc-e.uk", None, true)
     } else if region.starts_with("eusc-") {
-        p("aws-eusc", "amazonaws.eu", None, true)
+        p(
+            "aws-eusc",
+            "amazonaws.eu",
+            Some("api.amazonwebservices.eu"),
+            true,
+        )
     } else if region.starts_with("cn-") {
         p(
             "aws-cn",
@@ -144,6 +151,8 @@ mod tests {
         assert!(ec2_url("evil.com/x?", None).is_err());
     }
 
+    /// Every expectation is the URL botocore 1.44.5 sends the request to
+    /// (captured with a before-send hook) for the same region and flags.
     #[test]
     fn partitions_fips_and_dualstack() {
         let u = |r, f, d| ec2_url_with(r, None, f, d);
@@ -187,7 +196,24 @@ mod tests {
             u("eusc-de-east-1", false, false).unwrap(),
             "https://ec2.eusc-de-east-1.amazonaws.eu/"
         );
-        assert!(u("us-iso-east-1", false, true).is_err());
+        assert_eq!(
+            u("us-iso-east-1", false, true).unwrap(),
+            "https://ec2.us-iso-east-1.api.aws.ic.gov/"
+        );
+        assert!(u("eu-isoe-west-1", false, true).is_err());
+        assert!(u("us-isof-south-1", true, true).is_err());
+        assert_eq!(
+            u("us-isob-east-1", true, true).unwrap(),
+            "https://ec2-fips.us-isob-east-1.api.aws.scloud/"
+        );
+        assert_eq!(
+            u("us-gov-west-1", true, true).unwrap(),
+            "https://ec2-fips.us-gov-west-1.api.aws/"
+        );
+        assert_eq!(
+            u("eusc-de-east-1", true, true).unwrap(),
+            "https://ec2-fips.eusc-de-east-1.api.amazonwebservices.eu/"
+        );
         assert_eq!(
             service_url("sts", "eu-west-1", false, false).unwrap(),
             "https://sts.eu-west-1.amazonaws.com/"
