@@ -1,7 +1,8 @@
 //! Issue 16: one TCP connection per host for a whole command. The polls of
 //! a --wait and the calls of one command (IAM token, project look-up,
 //! action, job polls) reuse the connection; these tests count the
-//! connections a server on 127.0.0.1 accepts.
+//! connections a server on 127.0.0.1 accepts. And nothing is loaded that
+//! the command does not need: no root store for plain HTTP.
 
 mod common;
 
@@ -227,4 +228,52 @@ fn an_ims_create_with_token_project_and_job_polls_uses_one_connection() {
     // Token, project look-up, action, and at least two job polls.
     assert!(sent >= 5, "only {sent} requests:\n{err}");
     assert_eq!(emu.connections.load(Ordering::SeqCst), 1, "{err}");
+}
+
+/// The root store is read only when an https:// URL is used: with a
+/// certificate file that does not exist, a plain-HTTP call works, and an
+/// HTTPS call fails on the trust settings, not on the client set-up.
+#[test]
+fn the_root_store_is_read_only_for_https() {
+    let server = KeepAlive::start(|_| describe_images("available"));
+    let home = tempfile::tempdir().unwrap();
+    let missing = home.path().join("no-such-bundle.pem");
+    let missing = missing.to_str().unwrap();
+    let call = |endpoint: &str| {
+        imgctl(
+            home.path(),
+            &[
+                "describe",
+                "--provider",
+                "ec2",
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                endpoint,
+                "--image-id",
+                "ami-0abc",
+                "--max-attempts",
+                "1",
+            ],
+            &[
+                ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+                ("AWS_SECRET_ACCESS_KEY", "secret"),
+                ("SSL_CERT_FILE", missing),
+            ],
+        )
+    };
+    let o = call(&server.url);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = call(&server.url.replace("http://", "https://"));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no usable root certificate"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        server.connections.load(Ordering::SeqCst),
+        1,
+        "nothing sent over HTTPS"
+    );
 }
