@@ -15,6 +15,7 @@ pub mod provider;
 pub mod secret;
 pub mod sign;
 pub mod transport;
+pub mod vocab;
 pub mod wait;
 
 pub use cli::main_entry;

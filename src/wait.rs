@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
-use crate::ops::{PollState, WaitTarget};
+use crate::ops::{Observation, PollState, WaitTarget};
 
 #[derive(Debug, Clone)]
 pub struct WaitOptions {
@@ -28,20 +28,14 @@ impl Default for WaitOptions {
     }
 }
 
-/// How the wait ended, with the last thing seen.
+/// How the wait ended, with the last thing seen. The waiter decides on
+/// the neutral state alone: available or deprecated ends it, failed,
+/// deleting or deleted fails it, anything else (pending, unknown) waits on.
 #[derive(Debug)]
 pub enum WaitEnd {
-    Done {
-        image_id: Option<String>,
-        status: String,
-    },
-    Failed {
-        status: String,
-        message: String,
-    },
-    TimedOut {
-        last: Option<PollState>,
-    },
+    Done(Observation),
+    Failed(Observation),
+    TimedOut { last: Option<PollState> },
 }
 
 const ADAPTIVE_START: Duration = Duration::from_secs(2);
@@ -63,20 +57,19 @@ fn transient(e: &Error) -> bool {
 }
 const ADAPTIVE_MAX: Duration = Duration::from_secs(15);
 
+/// `last` keeps the last state seen outside the future, for a caller that
+/// stops the wait before it ends (a signal).
 pub async fn wait<B: Backend>(
     b: &mut B,
     target: &WaitTarget,
     opts: &WaitOptions,
+    last: &mut Option<PollState>,
 ) -> Result<WaitEnd> {
     let start = Instant::now();
-    // A timeout too large for the clock (a typo of many digits) must not
-    // panic: a century is as good as for ever.
     let deadline = start
         .checked_add(opts.timeout)
-        .or_else(|| start.checked_add(Duration::from_secs(100 * 365 * 86_400)))
-        .unwrap_or(start);
+        .ok_or_else(|| Error::usage("--wait-timeout is too long"))?;
     let mut interval = opts.interval.unwrap_or(ADAPTIVE_START);
-    let mut last: Option<PollState> = None;
     let mut failures = 0;
     let show = std::io::stderr().is_terminal();
     loop {
@@ -91,7 +84,7 @@ pub async fn wait<B: Backend>(
                 if show {
                     eprintln!();
                 }
-                return Ok(WaitEnd::TimedOut { last });
+                return Ok(WaitEnd::TimedOut { last: last.clone() });
             }
         };
         let state = match polled {
@@ -101,7 +94,7 @@ pub async fn wait<B: Backend>(
             }
             Err(e) if transient(&e) && failures + 1 < TRANSIENT_LIMIT => {
                 if Instant::now() >= deadline {
-                    return Ok(WaitEnd::TimedOut { last });
+                    return Ok(WaitEnd::TimedOut { last: last.clone() });
                 }
                 failures += 1;
                 eprintln!(
@@ -120,23 +113,27 @@ pub async fn wait<B: Backend>(
             progress_line(target, &state, start.elapsed());
         }
         match &state {
-            PollState::Done { image_id, status } => {
+            PollState::Seen(o) if o.state.is_done() => {
                 if show {
                     eprintln!();
                 }
-                return Ok(WaitEnd::Done {
-                    image_id: image_id.clone(),
-                    status: status.clone(),
-                });
+                return Ok(WaitEnd::Done(o.clone()));
             }
-            PollState::Failed { status, message } => {
+            PollState::Seen(o) if o.state.is_failure() => {
                 if show {
                     eprintln!();
                 }
-                return Ok(WaitEnd::Failed {
-                    status: status.clone(),
-                    message: message.clone(),
-                });
+                return Ok(WaitEnd::Failed(o.clone()));
+            }
+            // No grace: the caller knows the id should exist by now.
+            PollState::NotFound if opts.not_found_grace.is_zero() => {
+                if show {
+                    eprintln!();
+                }
+                return Err(Error::NotFound(format!(
+                    "{} was not found",
+                    describe(target)
+                )));
             }
             PollState::NotFound if start.elapsed() > opts.not_found_grace => {
                 return Err(Error::Failed(format!(
@@ -147,13 +144,13 @@ pub async fn wait<B: Backend>(
             }
             _ => {}
         }
-        last = Some(state);
+        *last = Some(state);
         let now = Instant::now();
         if now >= deadline {
             if show {
                 eprintln!();
             }
-            return Ok(WaitEnd::TimedOut { last });
+            return Ok(WaitEnd::TimedOut { last: last.clone() });
         }
         tokio::time::sleep(interval.min(deadline - now)).await;
         if opts.interval.is_none() {
@@ -172,12 +169,10 @@ fn describe(t: &WaitTarget) -> String {
 
 fn progress_line(t: &WaitTarget, s: &PollState, elapsed: Duration) {
     let what = match s {
-        PollState::Pending { status, progress } => match progress {
-            Some(p) => format!("{status} {p}%"),
-            None => status.clone(),
+        PollState::Seen(o) => match o.progress {
+            Some(p) => format!("{} ({}) {p}%", o.status, o.state.as_str()),
+            None => format!("{} ({})", o.status, o.state.as_str()),
         },
-        PollState::Done { status, .. } => status.clone(),
-        PollState::Failed { status, .. } => status.clone(),
         PollState::NotFound => "not visible yet".into(),
     };
     let mut err = std::io::stderr().lock();

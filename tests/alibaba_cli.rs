@@ -1008,3 +1008,55 @@ fn service_unavailable_is_not_resent_without_a_token() {
         param(&reqs[1], "ClientToken")
     );
 }
+
+/// After an ambiguous create, the look-up by name pages past longer names
+/// that the fuzzy filter puts first, to the exact name on a later page.
+#[test]
+fn ens_look_up_by_name_pages_to_the_exact_name() {
+    let srv = Server::start(|_, r| match action(r).as_str() {
+        "CreateImage" => Reply::json(
+            500,
+            r#"{"RequestId":"R-E","Code":"InternalError","Message":"boom"}"#,
+        ),
+        _ => {
+            let page = param(r, "PageNumber").unwrap_or_default();
+            let list: Vec<String> = if page == "2" {
+                vec![r#"{"ImageId":"m-made","ImageName":"web","Status":"Creating"}"#.into()]
+            } else {
+                (0..50)
+                    .map(|i| {
+                        format!(
+                            r#"{{"ImageId":"m-o{i}","ImageName":"web-{i}","Status":"Available"}}"#
+                        )
+                    })
+                    .collect()
+            };
+            Reply::json(
+                200,
+                &format!(
+                    r#"{{"Code":0,"RequestId":"R-L{page}","PageNumber":"{page}","PageSize":"50","TotalCount":"51","Images":{{"Image":[{}]}}}}"#,
+                    list.join(",")
+                ),
+            )
+        }
+    });
+    let o = run(&[
+        "--provider",
+        "ens",
+        "--endpoint-url",
+        &srv.url,
+        "create",
+        "--name",
+        "web",
+        "--instance-id",
+        "i-1",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("m-made") && !e.contains("m-o1"), "{e}");
+    let actions: Vec<String> = srv.requests().iter().map(action).collect();
+    assert_eq!(
+        actions,
+        ["CreateImage", "DescribeSelfImages", "DescribeSelfImages"]
+    );
+}

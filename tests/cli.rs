@@ -28,6 +28,12 @@ fn sample(flag: &str) -> Option<&'static str> {
         "min-ram" | "max-ram" | "min-disk" => "1024",
         "launch-permission-add" | "launch-permission-remove" => "123456789012",
         "status" => "Deprecated",
+        // Enumerated flags: a value clap accepts, so the provider check speaks.
+        "format" => "raw",
+        "os-type" => "linux",
+        "architecture" => "x86_64",
+        "boot-mode" => "uefi",
+        "license-type" => "byol",
         "nvme-support" => "supported",
         "imds-support" => "v2",
         "disk" => "oss://b/o",
@@ -783,4 +789,75 @@ fn a_passing_poll_failure_does_not_end_the_wait() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     assert_eq!(v["status"], "available");
+}
+
+/// Every duration has a range, checked as it is parsed: a huge value is a
+/// usage error naming the flag and the range, never an overflow panic.
+#[test]
+fn durations_out_of_range_are_refused_not_a_panic() {
+    let home = tmp();
+    for (flag, value, range) in [
+        ("--wait-timeout", "99999999999h", "1s to 7d"),
+        ("--wait-timeout", "99999999999999999h", "1s to 7d"),
+        ("--wait-timeout", "99999999999999999999999", "1s to 7d"),
+        ("--wait-timeout", "8d", "1s to 7d"),
+        ("--wait-timeout", "0", "1s to 7d"),
+        ("--poll-interval", "2h", "10ms to 1h"),
+        ("--poll-interval", "0", "10ms to 1h"),
+        ("--connect-timeout", "99999999999999999h", "100ms to 1h"),
+        ("--read-timeout", "1ms", "100ms to 1h"),
+    ] {
+        let o = imgctl(
+            home.path(),
+            &[
+                "--emulator",
+                "wait",
+                "--provider",
+                "ec2",
+                "--image-id",
+                "ami-0abc",
+                flag,
+                value,
+            ],
+            &[],
+        );
+        let e = stderr(&o);
+        assert_eq!(code(&o), 2, "{flag} {value}: {e}");
+        assert!(e.contains(flag) && e.contains(range), "{flag} {value}: {e}");
+        assert!(!e.contains("panicked"), "{e}");
+    }
+    let o = imgctl(home.path(), &["emulator", "--speed", "99999999h"], &[]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("0 to 1h"), "{}", stderr(&o));
+
+    // From the environment it is a configuration error (exit 3), same range.
+    for v in ["3h", "99999999999999999h"] {
+        let o = imgctl(
+            home.path(),
+            &["config", "show", "--provider", "ec2"],
+            &[("IMGCTL_READ_TIMEOUT", v)],
+        );
+        assert_eq!(code(&o), 3, "{v}: {}", stderr(&o));
+        assert!(stderr(&o).contains("read-timeout"), "{}", stderr(&o));
+    }
+    // The largest accepted values still work.
+    let o = imgctl(
+        home.path(),
+        &[
+            "--emulator",
+            "wait",
+            "--provider",
+            "ec2",
+            "--image-id",
+            "ami-0abc",
+            "--wait-timeout",
+            "7d",
+            "--poll-interval",
+            "1h",
+            "--read-timeout",
+            "1h",
+        ],
+        &[],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
 }

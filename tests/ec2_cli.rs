@@ -239,24 +239,49 @@ fn failed_image_exits_7_with_state_reason() {
 
 #[test]
 fn not_found_right_after_create_is_not_a_failure() {
-    let srv = Server::start(|n, _| {
-        if n == 0 {
-            ec2_error(
-                400,
-                "InvalidAMIID.NotFound",
-                "The image id '[ami-0abc]' does not exist",
-            )
-        } else {
-            ok("DescribeImages", &image("available", ""))
-        }
+    let srv = Server::start(|n, _| match n {
+        0 => ok("CreateImage", "<imageId>ami-0abc</imageId>"),
+        1 => ec2_error(
+            400,
+            "InvalidAMIID.NotFound",
+            "The image id '[ami-0abc]' does not exist",
+        ),
+        _ => ok("DescribeImages", &image("available", "")),
+    });
+    let o = run(
+        &srv,
+        &[
+            "create",
+            "--instance-id",
+            "i-1234567890abcdef0",
+            "--name",
+            "web-v1",
+            "--wait",
+            "--poll-interval",
+            "10ms",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o)["status"], "available");
+    assert_eq!(srv.requests().len(), 3);
+}
+
+/// Without a create in the same run, an unknown id is the answer.
+#[test]
+fn not_found_in_a_plain_wait_is_exit_1_at_once() {
+    let srv = Server::start(|_, _| {
+        ec2_error(
+            400,
+            "InvalidAMIID.NotFound",
+            "The image id '[ami-0abc]' does not exist",
+        )
     });
     let o = run(
         &srv,
         &["wait", "--image-id", "ami-0abc", "--poll-interval", "10ms"],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(json(&o)["status"], "available");
-    assert_eq!(srv.requests().len(), 2);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(srv.requests().len(), 1);
 }
 
 #[test]

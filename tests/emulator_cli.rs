@@ -381,3 +381,281 @@ fn config_show_with_emulator_shows_its_settings() {
     assert_eq!(v["user_name"]["value"], "demo");
     assert!(!stdout(&o).contains("imgctl-demo-secret"));
 }
+
+/// Runs the binary with a clean environment like `common::imgctl`, but
+/// kills it after `limit`: a test must fail, not hang.
+fn imgctl_within(
+    home: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    limit: std::time::Duration,
+) -> std::process::Output {
+    let mut child = spawn(home, args, env);
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("try_wait").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let o = child.wait_with_output().expect("output");
+            panic!(
+                "imgctl {args:?} still running after {limit:?}; stderr: {}",
+                stderr(&o)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("output")
+}
+
+fn spawn(home: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_imgctl"));
+    c.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c.spawn().expect("spawn imgctl")
+}
+
+/// A wait on an id nobody just created is answered at once, as describe
+/// answers it: the "not visible yet" grace is only for a wait after a create.
+#[test]
+fn wait_on_an_unknown_id_is_not_found_at_once() {
+    let home = tempfile::tempdir().unwrap();
+    // Far below the 60 s grace, far above a few requests.
+    let limit = std::time::Duration::from_secs(30);
+    for (p, flag, id) in [
+        ("ens", "--image-id", "m-doesnotexist"),
+        ("ecs", "--image-id", "m-doesnotexist"),
+        ("ec2", "--image-id", "ami-doesnotexist"),
+        ("ims", "--image-id", "00000000-0000-0000-0000-000000000000"),
+        ("ims", "--job-id", "ff8080814dbd65d7014dbe0d00000000"),
+        ("ec2", "--task-id", "import-ami-0000000000000000a"),
+    ] {
+        let o = imgctl_within(
+            home.path(),
+            &["--emulator", "wait", "--provider", p, flag, id],
+            &[],
+            limit,
+        );
+        assert_eq!(o.status.code(), Some(1), "{p} {flag}: {}", stderr(&o));
+        let e = stderr(&o).to_lowercase();
+        assert!(
+            e.contains("not found") || e.contains("does not exist"),
+            "{p}: {e}"
+        );
+        assert_eq!(stdout(&o), "", "{p}: nothing to print for an unknown id");
+    }
+    for flag in ["--image-id", "--job-id"] {
+        let o = imgctl(
+            home.path(),
+            &["--emulator", "wait", "--provider", "ims", flag, " "],
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(2), "{flag}: {}", stderr(&o));
+        assert!(stderr(&o).contains("must not be empty"), "{}", stderr(&o));
+    }
+}
+
+/// `imgctl emulator --speed SPEED` in the background, killed when dropped.
+struct Running {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Running {
+    fn start(speed: &str) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_imgctl"))
+            .args(["emulator", "--speed", speed])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the emulator");
+        let mut line = String::new();
+        let out = child.stdout.take().expect("stdout");
+        BufReader::new(out).read_line(&mut line).expect("endpoint");
+        Running {
+            child,
+            url: line.trim().to_string(),
+        }
+    }
+
+    /// An admin API request; the answer's body.
+    fn admin(&self, method: &str, path: &str, body: &str) -> String {
+        let addr = self.url.trim_start_matches("http://");
+        let mut s = TcpStream::connect(addr).expect("connect to the emulator");
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(req.as_bytes()).expect("send");
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).expect("read");
+        answer
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default()
+    }
+
+    fn calls(&self, operation: &str) -> usize {
+        self.admin("GET", "/__imgctl/calls", "")
+            .matches(&format!(r#""operation":"{operation}""#))
+            .count()
+    }
+
+    fn env(&self) -> Vec<(&str, &str)> {
+        vec![("IMGCTL_EMULATOR_URL", self.url.as_str())]
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const EC2_CREATE: &[&str] = &[
+    "--emulator",
+    "create",
+    "--provider",
+    "ec2",
+    "--instance-id",
+    "i-1234567890abcdef0",
+    "--name",
+    "web-v1",
+];
+
+/// A --query that cannot compile costs nothing; one that fails on the
+/// answer never hides the id of what was made.
+#[test]
+fn a_bad_query_never_loses_the_id() {
+    let emu = Running::start("0");
+    let home = tempfile::tempdir().unwrap();
+    let mut args = EC2_CREATE.to_vec();
+    args.extend(["--query", "foo["]);
+    let o = imgctl(home.path(), &args, &emu.env());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--query"), "{}", stderr(&o));
+    assert_eq!(emu.calls("CreateImage"), 0, "nothing may be sent");
+
+    let mut args = EC2_CREATE.to_vec();
+    args.extend(["--query", "abs(image_id)"]);
+    let o = imgctl(home.path(), &args, &emu.env());
+    assert_eq!(emu.calls("CreateImage"), 1);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_prefix(&json(&o), "image_id", "ami-");
+    assert!(stderr(&o).contains("--query"), "{}", stderr(&o));
+}
+
+fn send_signal(child: &std::process::Child, name: &str) {
+    let ok = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(ok.success(), "kill -{name}");
+}
+
+/// Polls `until` for up to 20 s.
+fn eventually(what: &str, mut until: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !until() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+fn finish(child: std::process::Child) -> std::process::Output {
+    let start = std::time::Instant::now();
+    let mut child = child;
+    while child.try_wait().expect("try_wait").is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("imgctl did not stop after the signal");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// A signal during --wait stops polling, prints the outcome with the id
+/// and the last status seen, and exits 128 + the signal's number.
+#[test]
+fn a_signal_during_the_wait_prints_the_id_and_exits_130_or_143() {
+    // Slow phases: the image is still being made when the signal comes.
+    let emu = Running::start("1m");
+    let home = tempfile::tempdir().unwrap();
+    for (n, (signal, code)) in [("INT", 130), ("TERM", 143)].into_iter().enumerate() {
+        let name = format!("web-sig{n}");
+        let child = spawn(
+            home.path(),
+            &[
+                "--emulator",
+                "create",
+                "--provider",
+                "ens",
+                "--instance-id",
+                "i-demo-ens",
+                "--name",
+                &name,
+                "--wait",
+            ],
+            &emu.env(),
+        );
+        eventually("the first status check", || {
+            emu.calls("DescribeSelfImages") > n
+        });
+        send_signal(&child, signal);
+        let o = finish(child);
+        assert_eq!(o.status.code(), Some(code), "{signal}: {}", stderr(&o));
+        let v = json(&o);
+        assert_prefix(&v, "image_id", "m-");
+        assert_eq!(v["name"], name.as_str(), "{v}");
+        assert_eq!(v["status"], "Creating", "the last status seen: {v}");
+    }
+}
+
+/// A signal while the create request has no answer yet: nothing to print,
+/// but stderr says the image may exist and names it.
+#[test]
+fn a_signal_during_the_create_request_names_the_image() {
+    let emu = Running::start("0");
+    emu.admin(
+        "POST",
+        "/__imgctl/faults",
+        r#"{"provider":"ens","operation":"CreateImage","kind":"delay","delay_ms":60000}"#,
+    );
+    let home = tempfile::tempdir().unwrap();
+    let child = spawn(
+        home.path(),
+        &[
+            "--emulator",
+            "create",
+            "--provider",
+            "ens",
+            "--instance-id",
+            "i-demo-ens",
+            "--name",
+            "web-inflight",
+            "--wait",
+        ],
+        &emu.env(),
+    );
+    eventually("the create request", || {
+        emu.admin("GET", "/__imgctl/faults", "")
+            .contains(r#""fired":1"#)
+    });
+    send_signal(&child, "INT");
+    let o = finish(child);
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("'web-inflight' may have been created"), "{e}");
+    assert_eq!(stdout(&o), "");
+}

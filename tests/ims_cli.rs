@@ -378,9 +378,8 @@ fn wait_on_a_killed_image_exits_7_and_saving_keeps_waiting() {
     let (server, _) = cloud(move |r| {
         r.target.starts_with("/v2/cloudimages?").then(|| {
             match polls.fetch_add(1, Ordering::SeqCst) {
-                0 => Reply::json(200, r#"{"images":[]}"#),
-                1 => image_reply("queued"),
-                2 => image_reply("saving"),
+                0 => image_reply("queued"),
+                1 => image_reply("saving"),
                 _ => image_reply("killed"),
             }
         })
@@ -399,7 +398,7 @@ fn wait_on_a_killed_image_exits_7_and_saving_keeps_waiting() {
         .iter()
         .filter(|r| r.target.starts_with("/v2/cloudimages?"))
         .count();
-    assert_eq!(gets, 4);
+    assert_eq!(gets, 3);
 }
 
 #[test]
@@ -790,4 +789,63 @@ fn quick_import_goes_to_its_own_endpoint_and_refuses_disks() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(server.requests().len(), before);
+}
+
+/// An image list whose first entry is another image (a filter the server
+/// ignored) must not answer for the id asked about.
+#[test]
+fn describe_and_wait_match_the_image_id_exactly() {
+    const OTHER: &str = "0000aaaa-0000-4e1e-b95f-e67e48b6129a";
+    let list = |with_ours: bool| {
+        let mut images = vec![format!(
+            r#"{{"id":"{OTHER}","name":"other","status":"active","min_disk":40}}"#
+        )];
+        if with_ours {
+            images.push(format!(
+                r#"{{"id":"{IMAGE}","name":"web-v1","status":"killed","min_disk":40}}"#
+            ));
+        }
+        Reply::json(200, &format!(r#"{{"images":[{}]}}"#, images.join(",")))
+    };
+    let (server, _) = cloud(move |r| {
+        let ours = r.target.contains(IMAGE);
+        r.target
+            .starts_with("/v2/cloudimages?")
+            .then(|| list(ours && !r.target.contains("missing")))
+    });
+    let home = tempfile::tempdir().unwrap();
+    let o = run(
+        home.path(),
+        &server,
+        &["describe", "--image-id", IMAGE],
+        &aksk_env(),
+    );
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let v = json_out(&o);
+    assert_eq!(
+        (v["image_id"].as_str(), v["status"].as_str()),
+        (Some(IMAGE), Some("killed"))
+    );
+
+    let o = run(
+        home.path(),
+        &server,
+        &["wait", "--image-id", IMAGE, "--poll-interval", "10ms"],
+        &aksk_env(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(7),
+        "the other image is active, ours killed: {}",
+        stderr(&o)
+    );
+
+    let o = run(
+        home.path(),
+        &server,
+        &["describe", "--image-id", "missing-image"],
+        &aksk_env(),
+    );
+    assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(&o));
+    assert!(!stdout(&o).contains(OTHER), "{}", stdout(&o));
 }

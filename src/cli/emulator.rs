@@ -9,7 +9,6 @@ use std::net::SocketAddr;
 use super::args::{EmulatorArgs, GlobalArgs};
 use crate::config::{self, Env, Overrides, ProcessEnv, Settings, Source, Val};
 use crate::error::{Error, Result};
-use crate::ops::parse_duration;
 use crate::provider::Provider;
 
 use crate::emulator::state::hw_project_id;
@@ -23,9 +22,9 @@ use crate::emulator::{
 pub fn options(a: Option<&EmulatorArgs>, env: &dyn Env) -> Result<Options> {
     let speed = match (a.and_then(|a| a.speed), env.get("IMGCTL_EMULATOR_SPEED")) {
         (Some(s), _) => s,
-        (None, Some(s)) => {
-            parse_duration(&s).map_err(|e| Error::usage(format!("IMGCTL_EMULATOR_SPEED: {e}")))?
-        }
+        (None, Some(s)) => super::args::EMULATOR_SPEED
+            .parse(&s)
+            .map_err(|e| Error::usage(format!("IMGCTL_EMULATOR_SPEED: {e}")))?,
         (None, None) => DEFAULT_SPEED,
     };
     let env_faults = env.get("IMGCTL_EMULATOR_FAULTS");

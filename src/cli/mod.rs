@@ -32,6 +32,7 @@ mod emulator {
 }
 mod requests;
 
+use std::cell::RefCell;
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -40,8 +41,8 @@ use serde_json::Value;
 
 use crate::backend::{Backend, Ctx};
 use crate::cloud;
-use crate::config::{self, ProcessEnv};
-use crate::error::{Error, Result, exit};
+use crate::config::{self, ProcessEnv, Settings};
+use crate::error::{Error, ErrorContext, ErrorFormat, Result, exit};
 use crate::ops::{Outcome, PollState, WaitTarget};
 use crate::output::{self, OutputFormat};
 use crate::transport::{Transport, TransportConfig, is_loopback_url};
@@ -52,6 +53,45 @@ use requests::{
     Prepared, VerbCall, check_flags, check_globals, overrides, prepare, refuse_globals,
 };
 
+/// `--error-format` as given on the command line (looked for in argv when
+/// clap itself refused the command line), else `IMGCTL_ERROR_FORMAT`.
+fn error_format(flag: Option<&str>) -> Result<ErrorFormat> {
+    if let Some(f) = flag {
+        return ErrorFormat::parse(f)
+            .ok_or_else(|| Error::usage(format!("invalid --error-format '{f}': text or json")));
+    }
+    match std::env::var("IMGCTL_ERROR_FORMAT") {
+        Ok(v) if !v.trim().is_empty() => ErrorFormat::parse(&v).ok_or_else(|| {
+            Error::config(format!(
+                "IMGCTL_ERROR_FORMAT from the environment: '{v}' is not text or json"
+            ))
+        }),
+        _ => Ok(ErrorFormat::Text),
+    }
+}
+
+/// `--error-format VALUE` or `--error-format=VALUE` in raw argv.
+fn error_format_in_argv() -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().enumerate().find_map(|(i, a)| {
+        if a == "--error-format" {
+            args.get(i + 1).cloned()
+        } else {
+            a.strip_prefix("--error-format=").map(str::to_string)
+        }
+    })
+}
+
+/// Writes a failure on stderr: the text, and with `--error-format json`
+/// one JSON object as the last line.
+fn report(e: &Error, format: ErrorFormat, ctx: &ErrorContext) -> u8 {
+    eprintln!("imgctl: error: {e}");
+    if format == ErrorFormat::Json {
+        eprintln!("{}", e.report(ctx));
+    }
+    e.exit_code()
+}
+
 pub fn main_entry() -> u8 {
     // One clap command for parsing and for the capability check after it.
     let mut cmd = Cli::command();
@@ -60,11 +100,16 @@ pub fn main_entry() -> u8 {
         Err(e) => {
             let _ = e.print();
             // --help and --version are not errors.
-            return if e.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            };
+            if !e.use_stderr() {
+                return exit::OK;
+            }
+            if let Ok(ErrorFormat::Json) = error_format(error_format_in_argv().as_deref()) {
+                let text = e.to_string();
+                let first = text.lines().next().unwrap_or_default();
+                let usage = Error::usage(first.trim_start_matches("error: "));
+                eprintln!("{}", usage.report(&ErrorContext::default()));
+            }
+            return exit::USAGE;
         }
     };
     let cli = match Cli::from_arg_matches(&matches) {
@@ -73,6 +118,10 @@ pub fn main_entry() -> u8 {
             let _ = e.print();
             return exit::USAGE;
         }
+    };
+    let format = match error_format(cli.global.error_format.as_deref()) {
+        Ok(f) => f,
+        Err(e) => return report(&e, ErrorFormat::Text, &ErrorContext::default()),
     };
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -84,27 +133,128 @@ pub fn main_entry() -> u8 {
             return exit::CONFIG;
         }
     };
-    // The emulator stops on Ctrl-C by itself, as a normal end.
+    // The emulator stops on Ctrl-C by itself, as a normal end, and keeps
+    // the default SIGTERM.
     let serving = matches!(cli.command, Command::Emulator(_));
+    let ectx = RefCell::new(ErrorContext::default());
     let result = rt.block_on(async {
-        if serving {
-            return run(cli, &matches, &cmd).await;
-        }
-        tokio::select! {
-            r = run(cli, &matches, &cmd) => r,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
-        }
+        let mut sig = if serving {
+            Signals::none()
+        } else {
+            Signals::listen()
+        };
+        run(cli, &matches, &cmd, &mut sig, &ectx).await
     });
     match result {
         Ok(()) => exit::OK,
-        Err(e) => {
-            eprintln!("imgctl: error: {e}");
-            e.exit_code()
+        Err(e) => report(&e, format, &ectx.borrow()),
+    }
+}
+
+/// SIGINT and SIGTERM, caught so that a run can say what it had done when
+/// it was stopped. Once listening, the default action (the process dies
+/// on the spot) is gone for good: every await of a run must go through
+/// `guard`, `sending` or the wait's select, or a signal would go unheard.
+struct Signals {
+    #[cfg(unix)]
+    int: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+    listening: bool,
+}
+
+impl Signals {
+    fn none() -> Signals {
+        Signals {
+            #[cfg(unix)]
+            int: None,
+            #[cfg(unix)]
+            term: None,
+            listening: false,
+        }
+    }
+
+    /// A signal that cannot be caught keeps its default action: the
+    /// process still stops, only without a report.
+    fn listen() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Signals {
+                int: signal(SignalKind::interrupt()).ok(),
+                term: signal(SignalKind::terminate()).ok(),
+                listening: true,
+            }
+        }
+        #[cfg(not(unix))]
+        Signals { listening: true }
+    }
+
+    /// The error for the next signal; never returns without one.
+    async fn recv(&mut self) -> Error {
+        #[cfg(unix)]
+        async fn next(s: &mut Option<tokio::signal::unix::Signal>) {
+            if let Some(s) = s
+                && s.recv().await.is_some()
+            {
+                return;
+            }
+            std::future::pending().await
+        }
+        if !self.listening {
+            return std::future::pending().await;
+        }
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = next(&mut self.int) => Error::Interrupted,
+                _ = next(&mut self.term) => Error::Terminated,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            match tokio::signal::ctrl_c().await {
+                Ok(()) => Error::Interrupted,
+                Err(_) => std::future::pending().await,
+            }
+        }
+    }
+
+    /// Runs `f` unless a signal comes first.
+    async fn guard<T>(&mut self, f: impl Future<Output = Result<T>>) -> Result<T> {
+        tokio::select! {
+            r = f => r,
+            e = self.recv() => Err(e),
+        }
+    }
+
+    /// Runs a request that changes something; stopped by a signal, it
+    /// leaves open whether the change happened, and stderr says so.
+    async fn sending<T>(
+        &mut self,
+        f: impl Future<Output = Result<T>>,
+        what: impl FnOnce() -> String,
+    ) -> Result<T> {
+        tokio::select! {
+            r = f => r,
+            e = self.recv() => {
+                eprintln!(
+                    "imgctl: stopped before the answer came: {}; check before sending it again",
+                    what()
+                );
+                Err(e)
+            }
         }
     }
 }
 
-async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> {
+async fn run(
+    cli: Cli,
+    matches: &ArgMatches,
+    cmd: &clap::Command,
+    sig: &mut Signals,
+    ectx: &RefCell<ErrorContext>,
+) -> Result<()> {
     match &cli.command {
         Command::Help { .. } => refuse_globals(&cli.global, "help", &[])?,
         Command::Completion { .. } => refuse_globals(&cli.global, "completion", &[])?,
@@ -140,13 +290,17 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
         }
         Command::Config(ConfigCommand::Show) => {
             let g = &cli.global;
+            let query = g.query.as_deref().map(output::compile_query).transpose()?;
             let s = if g.emulator {
-                emulator::start_for_command(g, &overrides(g)).await?.0
+                sig.guard(emulator::start_for_command(g, &overrides(g)))
+                    .await?
+                    .0
             } else {
                 config::resolve(&overrides(g), &ProcessEnv)?
             };
-            let query = g.query.as_deref().map(output::compile_query).transpose()?;
+            check_timeouts(&s)?;
             let printer = Printer {
+                ectx,
                 query,
                 format: g.output.unwrap_or(OutputFormat::Json),
             };
@@ -160,16 +314,22 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
             VerbCall::Describe(a.image_id)
         }
         Command::Image(ImageCommand::Wait(a)) | Command::Wait(a) => VerbCall::Wait(a),
+        Command::Image(ImageCommand::List(a)) | Command::List(a) => VerbCall::List(a),
+        Command::Image(ImageCommand::Delete(a)) | Command::Delete(a) => VerbCall::Delete(a),
+        Command::Image(ImageCommand::Copy(a)) | Command::Copy(a) => VerbCall::Copy(a),
     };
     let g = &cli.global;
     let query = g.query.as_deref().map(output::compile_query).transpose()?;
     // With --emulator the settings are the emulator's; it lives as long as this call.
     let (settings, _emulator) = if g.emulator {
-        emulator::start_for_command(g, &overrides(g)).await?
+        sig.guard(emulator::start_for_command(g, &overrides(g)))
+            .await?
     } else {
         (config::resolve(&overrides(g), &ProcessEnv)?, None)
     };
+    check_timeouts(&settings)?;
     let provider = settings.provider.value;
+    ectx.borrow_mut().provider = Some(provider);
     check_flags(provider, call.verb(), matches, cmd)?;
     check_globals(provider, &call, g)?;
 
@@ -191,11 +351,20 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
         ..TransportConfig::default()
     };
     let format = g.output.unwrap_or(OutputFormat::Json);
-    let printer = Printer { query, format };
+    let printer = Printer {
+        ectx,
+        query,
+        format,
+    };
 
     // Requests are built and validated before the transport exists:
     // a usage error costs no client set-up and sends nothing.
     let prepared = prepare(provider, call)?;
+    ectx.borrow_mut().image_id = match &prepared {
+        Prepared::Describe(id) | Prepared::Wait(WaitTarget::Image(id), _) => Some(id.clone()),
+        Prepared::Modify(m) => Some(m.image_id.clone()),
+        _ => None,
+    };
     let transport = Transport::new(tcfg, settings.secrets())?;
     let ctx = Ctx {
         settings,
@@ -203,7 +372,7 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command) -> Result<()> 
         dry_run: g.dry_run,
         raw: g.raw,
     };
-    dispatch(ctx, prepared, g.wait, &wait_opts, &printer).await
+    dispatch(ctx, prepared, g.wait, &wait_opts, &printer, sig).await
 }
 
 async fn dispatch(
@@ -211,9 +380,10 @@ async fn dispatch(
     req: Prepared,
     wait: bool,
     wo: &WaitOptions,
-    pr: &Printer,
+    pr: &Printer<'_>,
+    sig: &mut Signals,
 ) -> Result<()> {
-    execute(&mut cloud::select(ctx)?, req, wait, wo, pr).await
+    execute(&mut cloud::select(ctx)?, req, wait, wo, pr, sig).await
 }
 
 async fn execute<B: Backend>(
@@ -221,13 +391,46 @@ async fn execute<B: Backend>(
     req: Prepared,
     wait: bool,
     wo: &WaitOptions,
-    pr: &Printer,
+    pr: &Printer<'_>,
+    sig: &mut Signals,
 ) -> Result<()> {
     let (outcome, follow) = match req {
-        Prepared::Create(r) => (b.create(&r).await?, wait),
-        Prepared::Import(r) => (b.import(&r).await?, wait),
-        Prepared::Modify(r) => (b.modify(&r).await?, false),
-        Prepared::Describe(id) => (b.describe(&id).await?, false),
+        Prepared::Create(r) => {
+            let made = sig.sending(b.create(&r), || {
+                format!("image '{}' may have been created", r.name)
+            });
+            (made.await?, wait)
+        }
+        Prepared::Import(r) => {
+            let made = sig.sending(b.import(&r), || match &r.name {
+                Some(n) => format!("an import of image '{n}' may have started"),
+                None => "an import (no --name given) may have started".into(),
+            });
+            (made.await?, wait)
+        }
+        Prepared::Modify(r) => {
+            let changed = sig.sending(b.modify(&r), || {
+                format!("image {} may have been changed", r.image_id)
+            });
+            (changed.await?, false)
+        }
+        Prepared::Describe(id) => (sig.guard(b.describe(&id)).await?, false),
+        Prepared::List(r) => (sig.guard(b.list(&r)).await?, false),
+        Prepared::Delete(r) => {
+            let gone = sig.sending(b.delete(&r), || {
+                format!("image {} may have been deleted", r.image_id)
+            });
+            (gone.await?, false)
+        }
+        Prepared::Copy(r) => {
+            let made = sig.sending(b.copy(&r), || {
+                format!(
+                    "a copy of image {} to {} may have been started",
+                    r.image_id, r.to_region
+                )
+            });
+            (made.await?, wait)
+        }
         Prepared::Wait(t, p) => {
             let mut o = Outcome {
                 provider: p.as_str(),
@@ -239,7 +442,7 @@ async fn execute<B: Backend>(
                 WaitTarget::Job(j) => o.job_id = Some(j.clone()),
                 WaitTarget::Task(k) => o.task_id = Some(k.clone()),
             }
-            return follow_to_end(b, t, o, wo, pr).await;
+            return follow_to_end(b, t, o, false, wo, pr, sig).await;
         }
     };
     if follow && !outcome.dry_run {
@@ -255,22 +458,61 @@ async fn execute<B: Backend>(
                 0,
             ));
         };
-        return follow_to_end(b, target, outcome, wo, pr).await;
+        return follow_to_end(b, target, outcome, true, wo, pr, sig).await;
     }
     pr.print(&outcome)
 }
 
 /// Waits, then prints the outcome whatever happened, so a script always
-/// gets the ids (exit 6 on timeout, 7 on a failed state).
+/// gets the ids (exit 6 on timeout, 7 on a failed state). `created`: the
+/// ids come from a create or import of this run.
 async fn follow_to_end<B: Backend>(
     b: &mut B,
     t: WaitTarget,
     mut o: Outcome,
+    created: bool,
     wo: &WaitOptions,
-    pr: &Printer,
+    pr: &Printer<'_>,
+    sig: &mut Signals,
 ) -> Result<()> {
-    let end = match crate::wait::wait(b, &t, wo).await {
+    // Only a new id may take a while to become visible; any other unknown
+    // id is an answer, as describe gives it.
+    let grace = if created {
+        wo.not_found_grace
+    } else {
+        Duration::ZERO
+    };
+    let wo = &WaitOptions {
+        not_found_grace: grace,
+        ..wo.clone()
+    };
+    let mut last = None;
+    let waited = tokio::select! {
+        r = crate::wait::wait(b, &t, wo, &mut last) => r,
+        e = sig.recv() => Err(e),
+    };
+    let end = match waited {
+        // Stopped by a signal: the ids and the last status seen are the
+        // script's only way to pick the work up again.
+        Err(e @ (Error::Interrupted | Error::Terminated)) => {
+            if std::io::stderr().is_terminal() {
+                eprintln!();
+            }
+            if let Some(PollState::Seen(seen)) = &last {
+                o.observed(seen);
+            }
+            pr.print(&o)?;
+            return Err(e);
+        }
         Ok(end) => end,
+        Err(Error::NotFound(m)) if !created => {
+            return Err(Error::NotFound(format!(
+                "{}: {m}\n  hint: check the id and the region; only a --wait that follows a create or import waits for a new id to appear",
+                o.provider
+            )));
+        }
+        // Like describe: nothing seen, nothing to print.
+        Err(e) if !created => return Err(e),
         Err(e) => {
             // The operation itself succeeded: its ids must reach the
             // script, or a retry would make a second image.
@@ -278,36 +520,43 @@ async fn follow_to_end<B: Backend>(
             return Err(e);
         }
     };
+    // A wait outcome always says when the image was made (null: not known).
+    o.created = Some(None);
     match end {
-        WaitEnd::Done { image_id, status } => {
-            if image_id.is_some() {
-                o.image_id = image_id;
-            }
-            o.status = Some(status);
-            o.progress = None;
+        WaitEnd::Done(seen) => {
+            o.observed(&seen);
             pr.print(&o)
         }
-        WaitEnd::Failed { status, message } => {
-            o.status = Some(status.clone());
+        WaitEnd::Failed(seen) => {
+            o.observed(&seen);
             pr.print(&o)?;
             Err(Error::Failed(format!(
-                "{} is {status}{}",
+                "{} is {} (state {}){}",
                 what(&t),
-                if message.is_empty() {
+                seen.status,
+                seen.state.as_str(),
+                if seen.message.is_empty() {
                     String::new()
                 } else {
-                    format!(": {message}")
+                    format!(": {}", seen.message)
                 }
             )))
         }
         WaitEnd::TimedOut { last } => {
-            if let Some(PollState::Pending { status, progress }) = &last {
-                o.status = Some(status.clone());
-                o.progress = *progress;
-            }
+            let last_seen = match &last {
+                Some(PollState::Seen(seen)) => {
+                    o.observed(seen);
+                    format!(
+                        " (last status {}, state {})",
+                        seen.status,
+                        seen.state.as_str()
+                    )
+                }
+                _ => String::new(),
+            };
             pr.print(&o)?;
             Err(Error::WaitTimeout(format!(
-                "{} not done after {}s; it may still be running",
+                "{} not done after {}s{last_seen}; it may still be running",
                 what(&t),
                 wo.timeout.as_secs()
             )))
@@ -323,23 +572,50 @@ fn what(t: &WaitTarget) -> String {
     }
 }
 
-struct Printer {
+struct Printer<'a> {
+    /// Where the ids printed are noted for an error report.
+    ectx: &'a RefCell<ErrorContext>,
     query: Option<jmespath::Expression<'static>>,
     format: OutputFormat,
 }
 
-impl Printer {
+impl Printer<'_> {
     fn print(&self, o: &Outcome) -> Result<()> {
+        let mut o = o.clone();
+        // Every outcome with a status carries its state, whichever verb
+        // made it: a backend that left it out gets it from the table.
+        if o.image_id.is_some() {
+            self.ectx.borrow_mut().image_id = o.image_id.clone();
+        }
+        if let Ok(p) = crate::provider::Provider::parse(o.provider) {
+            if let (Some(status), None) = (&o.status, o.state) {
+                o.state = Some(cloud::state_of(p, status));
+            }
+            for i in o.images.iter_mut().flatten() {
+                if let (Some(status), None) = (&i.status, i.state) {
+                    i.state = Some(cloud::state_of(p, status));
+                }
+            }
+        }
         self.print_value(
-            serde_json::to_value(o).unwrap_or(Value::Null),
+            serde_json::to_value(&o).unwrap_or(Value::Null),
             std::io::stdout().is_terminal(),
         )
     }
 
-    fn print_value(&self, mut v: Value, pretty: bool) -> Result<()> {
-        if let Some(q) = &self.query {
-            v = output::apply_query(q, &v)?;
-        }
+    fn print_value(&self, v: Value, pretty: bool) -> Result<()> {
+        let v = match &self.query {
+            None => v,
+            Some(q) => match output::apply_query(q, &v) {
+                Ok(r) => r,
+                // The request has been sent: its ids matter more than the
+                // shape the query asked for.
+                Err(e) => {
+                    eprintln!("imgctl: warning: the whole result is printed instead: {e}");
+                    v
+                }
+            },
+        };
         emit(&output::render(&v, self.format, pretty))
     }
 }
@@ -351,4 +627,18 @@ fn emit(s: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::Io(format!("cannot write to stdout: {e}"))),
     }
+}
+
+/// Flags were range-checked as they were parsed; values from the
+/// environment or a profile get the same range here.
+fn check_timeouts(s: &Settings) -> Result<()> {
+    for (name, v) in [
+        ("connect-timeout", &s.connect_timeout),
+        ("read-timeout", &s.read_timeout),
+    ] {
+        if let Err(e) = args::HTTP_TIMEOUT.check(v.value) {
+            return Err(Error::config(format!("{name} from {}: {e}", v.source)));
+        }
+    }
+    Ok(())
 }

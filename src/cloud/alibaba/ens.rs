@@ -6,11 +6,17 @@ use serde_json::{Map, Value};
 
 use crate::backend::{Backend, Ctx};
 use crate::cloud::alibaba::rpc::{self, Answer, Api, Params};
-use crate::cloud::alibaba::{exact, image_list, not_found, observe, outcome, required, text};
+use crate::cloud::alibaba::{
+    exact, image_list, list_pages, not_found, observe, outcome, required, text,
+};
 use crate::error::{Error, Result};
-use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
-use crate::provider::{Capabilities, Provider};
+use crate::ops::{
+    CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage, Observation,
+    Outcome, PollState, WaitTarget,
+};
+use crate::provider::{Capabilities, Provider, Verb};
 use crate::transport::Idempotency;
+use crate::vocab::{Spelling, State, StatusEntry, rfc3339_utc, state_of};
 
 pub const CAPABILITIES: Capabilities = Capabilities {
     create: &[
@@ -37,7 +43,92 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     ],
     modify: &["image-id", "name"],
     wait: &["image-id"],
+    list: &["name", "name-prefix", "status", "limit", "page-size"],
+    delete: &["image-id"],
+    copy: &[],
 };
+
+/// How ENS spells each enumerated value (ref/alibaba.md, ImportImage).
+pub const VALUES: &[Spelling] = &[
+    Spelling {
+        flag: "format",
+        verbs: &[Verb::Import],
+        values: &[("qcow2", "qcow2")],
+        open: false,
+    },
+    Spelling {
+        flag: "os-type",
+        verbs: &[Verb::Import],
+        values: &[("linux", "linux"), ("windows", "windows")],
+        open: false,
+    },
+    Spelling {
+        flag: "architecture",
+        verbs: &[Verb::Import],
+        values: &[("x86_64", "x86_64")],
+        open: false,
+    },
+    // A distribution name: the documented ones in ENS's lower case,
+    // others as given.
+    Spelling {
+        flag: "platform",
+        verbs: &[Verb::Import],
+        values: &[("centos", "centos"), ("ubuntu", "ubuntu")],
+        open: true,
+    },
+    // ENS documents no values for LicenseType: sent as given.
+    Spelling {
+        flag: "license-type",
+        verbs: &[Verb::Import],
+        values: &[],
+        open: true,
+    },
+];
+
+/// What each documented ENS image status means (ref/alibaba.md §3,
+/// ref/lifecycle.md). Unavailable is not documented as final or not.
+pub const STATUSES: &[StatusEntry] = &[
+    StatusEntry {
+        of: "image",
+        status: "Creating",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Packing",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Uploading",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Copying",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Available",
+        state: State::Available,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Pack_failed",
+        state: State::Failed,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Upload_failed",
+        state: State::Failed,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Unavailable",
+        state: State::Unknown,
+    },
+];
 
 const VERSION: &str = "2017-11-10";
 const HOST: &str = "ens.aliyuncs.com";
@@ -100,27 +191,9 @@ impl Ens {
     /// up by its name so the user knows before sending it again.
     async fn look_up_by_name(&self, e: Error, name: Option<&str>) -> Error {
         let Some(name) = name else { return e };
-        let mut p = Params::new();
-        p.put("ImageName", name)
-            .put("PageSize", PAGE_SIZE.to_string());
-        let found = rpc::call(
-            &self.ctx,
-            &self.api,
-            "DescribeSelfImages",
-            &p,
-            Idempotency::Safe,
-        )
-        .await;
-        let Ok(a) = found else { return e };
-        let Ok(list) = image_list(&a, "DescribeSelfImages") else {
+        let Some(ids) = self.ids_named(name).await else {
             return e;
         };
-        // The name filter is fuzzy: keep exact matches only.
-        let ids: Vec<String> = list
-            .iter()
-            .filter(|i| text(i, "ImageName").as_deref() == Some(name))
-            .filter_map(|i| text(i, "ImageId"))
-            .collect();
         let note = if ids.is_empty() {
             format!("ENS lists no image named '{name}' right now (check again before resending)")
         } else {
@@ -130,6 +203,47 @@ impl Ens {
             )
         };
         e.with_hint(&note)
+    }
+
+    /// The ids of the images named exactly `name`, or None when the list
+    /// could not be read. The name filter is fuzzy, so the exact name may
+    /// sit on any page behind longer names.
+    async fn ids_named(&self, name: &str) -> Option<Vec<String>> {
+        let mut ids = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let mut p = Params::new();
+            p.put("ImageName", name)
+                .put("PageNumber", page.to_string())
+                .put("PageSize", PAGE_SIZE.to_string());
+            let answer = rpc::call(
+                &self.ctx,
+                &self.api,
+                "DescribeSelfImages",
+                &p,
+                Idempotency::Safe,
+            )
+            .await;
+            let a = match answer {
+                Ok(a) if image_list(&a, "DescribeSelfImages").is_ok() => a,
+                // What earlier pages showed is still true; an empty list
+                // is not, since the rest went unread.
+                _ if !ids.is_empty() => break,
+                _ => return None,
+            };
+            let list = image_list(&a, "DescribeSelfImages").unwrap_or_default();
+            ids.extend(
+                list.iter()
+                    .filter(|i| text(i, "ImageName").as_deref() == Some(name))
+                    .filter_map(|i| text(i, "ImageId")),
+            );
+            let total = text(&a.body, "TotalCount")
+                .and_then(|t| t.parse::<usize>().ok())
+                .unwrap_or(0);
+            if list.is_empty() || page * PAGE_SIZE >= total {
+                break;
+            }
+        }
+        Some(ids)
     }
 
     /// The image with exactly this id, and the answer it came in.
@@ -164,26 +278,18 @@ impl Ens {
     }
 }
 
-/// ENS image states (ref §3): Available is the only usable one; the two
-/// `*_failed` states are terminal; the rest are steps on the way.
-fn poll_state(status: &str) -> PollState {
-    match status {
-        "Available" => PollState::Done {
-            image_id: None,
-            status: status.into(),
-        },
-        "Pack_failed" | "Upload_failed" => PollState::Failed {
-            status: status.into(),
-            message: match status {
-                "Pack_failed" => "ENS could not pack the image".into(),
-                _ => "ENS could not upload the image to OSS".into(),
-            },
-        },
-        _ => PollState::Pending {
-            status: status.into(),
-            progress: None,
-        },
-    }
+/// One look at an ENS image: its status, the state the table gives it,
+/// and its creation time.
+fn observation(img: &Value) -> Observation {
+    let status = text(img, "Status").unwrap_or_else(|| "unknown".into());
+    let mut o = Observation::new(&status, state_of(STATUSES, &status));
+    o.message = match status.as_str() {
+        "Pack_failed" => "ENS could not pack the image".into(),
+        "Upload_failed" => "ENS could not upload the image to OSS".into(),
+        _ => String::new(),
+    };
+    o.created = text(img, "CreationTime").and_then(|t| rfc3339_utc(&t));
+    o
 }
 
 /// `[{"OSSBucket":…,"OSSObject":…,"OSSRegion":…}]` compact, keys in the
@@ -261,6 +367,34 @@ impl Backend for Ens {
             .await
     }
 
+    async fn list(&mut self, req: &ListImages) -> Result<Outcome> {
+        // DescribeSelfImages: custom images only, no RegionId, no status
+        // filter (the client filters), ImageName fuzzy.
+        let mut p = Params::new();
+        p.opt("ImageName", req.name.as_ref().or(req.name_prefix.as_ref()));
+        list_pages(&self.ctx, &self.api, "DescribeSelfImages", &p, req).await
+    }
+
+    async fn delete(&mut self, req: &DeleteImage) -> Result<Outcome> {
+        let mut p = Params::new();
+        p.put("ImageId", req.image_id.as_str());
+        let mut o = self
+            .send("delete", "DeleteImage", &p, Idempotency::Safe)
+            .await?;
+        if !o.dry_run {
+            o.status = Some("deleted".into());
+            // imgctl's own word: the cloud answered the delete, it has no status for it.
+            o.state = Some(State::Deleted);
+        }
+        Ok(o)
+    }
+
+    async fn copy(&mut self, _req: &CopyImage) -> Result<Outcome> {
+        Err(Error::usage(
+            "provider ens has no copy operation (ENS offers no API that copies an image)",
+        ))
+    }
+
     async fn describe(&mut self, image_id: &str) -> Result<Outcome> {
         let (a, img) = self.find(image_id).await?;
         let Some(img) = img else {
@@ -272,8 +406,8 @@ impl Backend for Ens {
             ));
         };
         let mut o = outcome(Provider::Ens, "describe", &a, self.ctx.raw);
+        o.observed(&observation(&img));
         o.image_id = Some(image_id.to_string());
-        o.status = text(&img, "Status");
         o.name = text(&img, "ImageName");
         Ok(o)
     }
@@ -282,13 +416,7 @@ impl Backend for Ens {
         let WaitTarget::Image(id) = target else {
             return Err(Error::usage("ens waits on --image-id only"));
         };
-        observe(self.find(id).await, |img| match text(img, "Status") {
-            Some(s) => poll_state(&s),
-            None => PollState::Pending {
-                status: "unknown".into(),
-                progress: None,
-            },
-        })
+        observe(self.find(id).await, observation)
     }
 }
 
@@ -299,13 +427,18 @@ mod tests {
 
     #[test]
     fn states() {
-        assert!(matches!(poll_state("Available"), PollState::Done { .. }));
+        let st = |s: &str| observation(&serde_json::json!({"Status": s})).state;
+        assert_eq!(st("Available"), State::Available);
         for s in ["Pack_failed", "Upload_failed"] {
-            assert!(matches!(poll_state(s), PollState::Failed { .. }));
+            assert_eq!(st(s), State::Failed);
         }
         for s in ["Creating", "Packing", "Uploading", "Copying"] {
-            assert!(matches!(poll_state(s), PollState::Pending { .. }));
+            assert_eq!(st(s), State::Pending);
         }
+        assert_eq!(st("Mystery"), State::Unknown);
+        let o = observation(&serde_json::json!({"Status": "Available",
+            "CreationTime": "2017-12-08T12:10:03Z"}));
+        assert_eq!(o.created.as_deref(), Some("2017-12-08T12:10:03Z"));
     }
 
     #[test]
