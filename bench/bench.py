@@ -380,7 +380,7 @@ def main():
         s = Series()
         for _ in range(max(3, fast // 4)):
             s.add(run_once([I, "wait", "--provider", "ec2", "--region", "us-east-1", "--endpoint-url", poll_url,
-                            "--image-id", "ami-0abc", "--poll-interval", "1ms"], ec2_env))
+                            "--image-id", "ami-0abc", "--poll-interval", "10ms"], ec2_env))
         extra["imgctl wait, 20 polls"] = s
         modify = (f"{I} modify --provider ecs --region cn-hangzhou --endpoint-url {url} "
                   f"--image-id {ECS_IMAGE} --name")

@@ -111,7 +111,7 @@ fn a_twenty_poll_wait_uses_one_connection() {
             "--image-id",
             "ami-0abc",
             "--poll-interval",
-            "1ms",
+            "10ms",
         ],
         &[
             ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
@@ -210,7 +210,7 @@ fn an_ims_create_with_token_project_and_job_polls_uses_one_connection() {
             "conn-test",
             "--wait",
             "--poll-interval",
-            "1ms",
+            "10ms",
             "--debug",
         ],
         &[
