@@ -491,7 +491,7 @@ def chart(series, path):
     ax.invert_yaxis()
     ax.set_xlabel("wall time per call, ms (median, bars: IQR; log scale)")
     for i, v in enumerate(med):
-        ax.text(v, i, f" {v:.1f}", va="center", fontsize=8)
+        ax.text(v + hi[i], i, f" {v:.1f}", va="center", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
