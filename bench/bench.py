@@ -444,7 +444,8 @@ def render(series, ratios, cases, extra, seq_s, par_s, many, size, lb, la, elaps
     out.append(f"| {many} sequential `imgctl modify` (ECS) against the emulator | {seq_s:.2f} s "
                f"({seq_s / many * 1000:.2f} ms per call) |")
     out.append(f"| {many} parallel (xargs -P 16) `imgctl modify` | {par_s:.2f} s ({many / par_s:.0f} calls/s) |")
-    out.append(f"| stripped release binary | {size / 1e6:.2f} MB ({size} bytes) |")
+    what = "debug binary (smoke run)" if smoke else "stripped release binary"
+    out.append(f"| {what} | {size / 1e6:.2f} MB ({size} bytes) |")
     out.append("")
     # Targets of issue 16, each with its measure.
     r_floor = 1 / m(ratios["floor (std-only Rust, HTTP)"]["wall"])
