@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_imgctl_global_optspecs
-    string join \n provider= region= profile= endpoint-url= iam-endpoint-url= output= query= raw debug dry-run wait wait-timeout= poll-interval= max-attempts= connect-timeout= read-timeout= auth-mode= signature-version= error-format= emulator h/help V/version
+    string join \n provider= region= profile= endpoint-url= iam-endpoint-url= output= query= raw debug dry-run wait wait-timeout= poll-interval= quiet max-attempts= connect-timeout= read-timeout= auth-mode= signature-version= error-format= emulator h/help V/version
 end
 
 function __fish_imgctl_needs_command
@@ -51,6 +51,7 @@ complete -c imgctl -n "__fish_imgctl_needs_command" -l raw -d 'Add the provider\
 complete -c imgctl -n "__fish_imgctl_needs_command" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_needs_command" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_needs_command" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_needs_command" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_needs_command" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_needs_command" -s V -l version -d 'Print version'
@@ -63,10 +64,11 @@ complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "wait" -d 'Shortcut fo
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "list" -d 'Shortcut for `imgctl image list`'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "delete" -d 'Shortcut for `imgctl image delete`'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "copy" -d 'Shortcut for `imgctl image copy`'
-complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "config" -d 'Inspect the resolved configuration'
+complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "config" -d 'Show what imgctl picked up, and read or write its config file'
+complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "configure" -d 'Set up a profile interactively: provider, region and credentials (secrets typed without echo)'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "emulator" -d 'Serve a local emulator of ENS, ECS, EC2 and IAM+IMS until Ctrl-C (endpoint on the first line)'
 complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "completion" -d 'Print a shell completion script to stdout'
-complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "help" -d 'Help on a command or a topic (exit-codes)'
+complete -c imgctl -n "__fish_imgctl_needs_command" -f -a "help" -d 'Help on a command or a topic: exit-codes, the provider guides ens, ecs, ec2, ims, and emulator'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
 ecs\t'Alibaba Cloud Elastic Compute Service'
 ec2\t'AWS EC2 (alias: aws)'
@@ -94,6 +96,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and not __fish_seen_subcommand_from create import modify describe wait list delete copy" -s V -l version -d 'Print version'
@@ -156,6 +159,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
@@ -219,6 +223,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
@@ -271,6 +276,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from modify" -s V -l version -d 'Print version'
@@ -302,6 +308,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
@@ -335,6 +342,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from wait" -s V -l version -d 'Print version'
@@ -370,6 +378,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -403,6 +412,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
@@ -438,6 +448,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_sub
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand image; and __fish_seen_subcommand_from copy" -s V -l version -d 'Print version'
@@ -492,6 +503,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l raw -d 'Add the
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand create" -s V -l version -d 'Print version'
@@ -555,6 +567,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l raw -d 'Add the
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand import" -s V -l version -d 'Print version'
@@ -607,6 +620,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l raw -d 'Add the
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand modify" -s V -l version -d 'Print version'
@@ -638,6 +652,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l raw -d 'Add t
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand describe" -s V -l version -d 'Print version'
@@ -671,6 +686,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l raw -d 'Add the p
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand wait" -s V -l version -d 'Print version'
@@ -706,6 +722,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l raw -d 'Add the p
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand list" -s V -l version -d 'Print version'
@@ -739,6 +756,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l raw -d 'Add the
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand delete" -s V -l version -d 'Print version'
@@ -774,40 +792,44 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l raw -d 'Add the p
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand copy" -s V -l version -d 'Print version'
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
 ecs\t'Alibaba Cloud Elastic Compute Service'
 ec2\t'AWS EC2 (alias: aws)'
 ims\t'Huawei Cloud IMS (alias: huawei)'"
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
 table\t'A key/value table for people'
 text\t'Tab-separated values, for cut and read'"
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
 aksk\t''"
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
 v1\t''"
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
 json\t''"
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l raw -d 'Add the provider\'s own response under "raw"'
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show" -f -a "show" -d 'Print every resolved setting and where it came from (secrets masked)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l raw -d 'Add the provider\'s own response under "raw"'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -s V -l version -d 'Print version'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -f -a "show" -d 'Print every resolved setting and exactly where it came from (secrets masked); all providers unless --provider names one'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -f -a "set" -d 'Write one setting into imgctl\'s config file (created with mode 0600, never widened)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and not __fish_seen_subcommand_from show set get" -f -a "get" -d 'Print one setting as stored in imgctl\'s config file (secrets as ****; resolved values: config show)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
 ecs\t'Alibaba Cloud Elastic Compute Service'
 ec2\t'AWS EC2 (alias: aws)'
@@ -835,9 +857,103 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_su
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
+ecs\t'Alibaba Cloud Elastic Compute Service'
+ec2\t'AWS EC2 (alias: aws)'
+ims\t'Huawei Cloud IMS (alias: huawei)'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
+table\t'A key/value table for people'
+text\t'Tab-separated values, for cut and read'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
+aksk\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
+v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l raw -d 'Add the provider\'s own response under "raw"'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
+ecs\t'Alibaba Cloud Elastic Compute Service'
+ec2\t'AWS EC2 (alias: aws)'
+ims\t'Huawei Cloud IMS (alias: huawei)'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
+table\t'A key/value table for people'
+text\t'Tab-separated values, for cut and read'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
+aksk\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
+v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l raw -d 'Add the provider\'s own response under "raw"'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imgctl -n "__fish_imgctl_using_subcommand config; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l provider -d 'Cloud backend: ens, ecs, ec2 (alias aws), ims (alias huawei). [env: IMGCTL_PROVIDER]' -r -f -a "ens\t'Alibaba Cloud Edge Node Service'
+ecs\t'Alibaba Cloud Elastic Compute Service'
+ec2\t'AWS EC2 (alias: aws)'
+ims\t'Huawei Cloud IMS (alias: huawei)'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l region -d 'Region id, e.g. cn-hangzhou, us-east-1, cn-north-4. [env: IMGCTL_REGION, then the cloud\'s own]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l profile -d 'imgctl profile from config.toml (or, failing that, the cloud\'s own profile of that name). [env: IMGCTL_PROFILE]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l endpoint-url -d 'The image service\'s endpoint, e.g. http://127.0.0.1:8080. [env: IMGCTL_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l iam-endpoint-url -d 'Huawei IAM endpoint for tokens and project lookup. [env: IMGCTL_IAM_ENDPOINT_URL, HUAWEICLOUD_SDK_IAM_ENDPOINT]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l output -d 'Output format' -r -f -a "json\t'One JSON object per operation (the default)'
+table\t'A key/value table for people'
+text\t'Tab-separated values, for cut and read'"
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l query -d 'JMESPath expression applied to the JSON result, e.g. image_id' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l wait-timeout -d 'Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l poll-interval -d 'Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l max-attempts -d 'Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l connect-timeout -d 'Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l read-timeout -d 'Read timeout (longest silence while reading an answer), 100ms to 1h. [env: IMGCTL_READ_TIMEOUT] [default: 60s]' -r
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l auth-mode -d 'Huawei authentication: IAM token (user/password) or AK/SK signing. [default: aksk when keys are configured]' -r -f -a "token\t''
+aksk\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l signature-version -d 'Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]' -r -f -a "v3\t''
+v1\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l error-format -d 'How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l raw -d 'Add the provider\'s own response under "raw"'
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imgctl -n "__fish_imgctl_using_subcommand configure" -s V -l version -d 'Print version'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l listen -d 'Loopback address and port to listen on (a non-loopback address is refused). [default: 127.0.0.1 and a free port]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l speed -d 'Time each life-cycle phase takes, up to 1h; 0 moves an image one phase on per describe. [env: IMGCTL_EMULATOR_SPEED] [default: 2s]' -r
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l fault -d 'Fault to inject, PROVIDER:OPERATION:KIND[:COUNT] with * for any; KIND is throttle, error500, error503, delay, drop, truncate, html or fail_image (repeatable). [env: IMGCTL_EMULATOR_FAULTS, ;-separated]' -r
@@ -868,6 +984,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l raw -d 'Add t
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand emulator" -s V -l version -d 'Print version'
@@ -898,6 +1015,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l raw -d 'Add
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand completion" -s V -l version -d 'Print version'
@@ -928,6 +1046,7 @@ complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l raw -d 'Add the p
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l debug -d 'Log every HTTP exchange to stderr (credentials redacted)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l dry-run -d 'Check without acting: EC2 and ECS use the cloud\'s DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l wait -d 'After create, import or copy, wait until the image is usable (or failed)'
+complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l quiet -d 'While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear)'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -l emulator -d 'Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imgctl -n "__fish_imgctl_using_subcommand help" -s V -l version -d 'Print version'

@@ -35,4 +35,7 @@ pub struct Ctx {
     pub dry_run: bool,
     /// `--raw`: keep the provider's own response in the outcome.
     pub raw: bool,
+    /// Where credential caches live (`config::cache_dir`, or a temporary
+    /// directory for `--emulator` runs); `None`: no cache.
+    pub cache_dir: Option<std::path::PathBuf>,
 }

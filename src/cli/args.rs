@@ -23,9 +23,10 @@ Examples:
   imgctl list --provider ecs --region cn-hangzhou --name-prefix web-
   imgctl copy --provider ec2 --region us-east-1 --image-id ami-0abc --to-region eu-west-1 --wait
   imgctl delete --provider ec2 --region us-east-1 --image-id ami-0abc --delete-snapshots
-  imgctl config show --provider ec2
+  imgctl config show --output table
+  imgctl configure --profile dev
 
-Exit codes: `imgctl help exit-codes`.";
+Guides: `imgctl help ens|ecs|ec2|ims`; exit codes: `imgctl help exit-codes`.";
 
 fn provider_parser() -> PossibleValuesParser {
     PossibleValuesParser::new([
@@ -178,6 +179,9 @@ pub struct GlobalArgs {
     /// Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s.
     #[arg(long, global = true, value_name = "DURATION", value_parser = poll_interval)]
     pub poll_interval: Option<Duration>,
+    /// While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear).
+    #[arg(long, global = true)]
+    pub quiet: bool,
     /// Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]
     #[arg(long, global = true, value_name = "N")]
     pub max_attempts: Option<u32>,
@@ -222,9 +226,18 @@ pub enum Command {
     Delete(DeleteArgs),
     /// Shortcut for `imgctl image copy`.
     Copy(CopyArgs),
-    /// Inspect the resolved configuration.
+    /// Show what imgctl picked up, and read or write its config file.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Set up a profile interactively: provider, region and credentials (secrets typed without echo).
+    #[command(after_help = "\
+Needs a terminal on stdin; scripts use `imgctl config set`. Enter keeps a value shown in brackets.
+The file is imgctl's config.toml, created with mode 0600.
+
+Examples:
+  imgctl configure
+  imgctl configure --profile prod-aws")]
+    Configure,
     /// Serve a local emulator of ENS, ECS, EC2 and IAM+IMS until Ctrl-C (endpoint on the first line).
     Emulator(EmulatorArgs),
     /// Print a shell completion script to stdout.
@@ -235,10 +248,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Help on a command or a topic (exit-codes).
-    #[command(after_help = "Examples:\n  imgctl help exit-codes\n  imgctl help image create")]
+    /// Help on a command or a topic: exit-codes, the provider guides ens, ecs, ec2, ims, and emulator.
+    #[command(
+        after_help = "Examples:\n  imgctl help exit-codes\n  imgctl help ec2\n  imgctl help image create"
+    )]
     Help {
-        /// A command path (e.g. image create) or the topic exit-codes.
+        /// A command path (e.g. image create) or a topic: exit-codes, ens, ecs, ec2, ims, emulator.
         topic: Vec<String>,
     },
 }
@@ -287,9 +302,44 @@ pub enum ImageCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Print every resolved setting and where it came from (secrets masked).
-    #[command(after_help = "Example:\n  imgctl config show --provider ecs --profile prod")]
+    /// Print every resolved setting and exactly where it came from (secrets masked); all providers unless --provider names one.
+    #[command(after_help = "\
+Each SOURCE names the flag, the variable, or the file, section and key a value came from.
+With --output table: columns NAME, VALUE, SOURCE.
+
+Examples:
+  imgctl config show
+  imgctl config show --provider ecs --profile prod --output table
+  imgctl config show --query ec2.region.value --output text")]
     Show,
+    /// Write one setting into imgctl's config file (created with mode 0600, never widened).
+    #[command(after_help = "\
+The profile is --profile, else IMGCTL_PROFILE, else default_profile, else `default`.
+Secrets (secret_access_key, session_token, password) are only taken as `-`: read from stdin,
+so they stay out of shell history and the process list.
+
+Examples:
+  imgctl config set provider ecs --profile dev
+  imgctl config set region cn-hangzhou --profile dev
+  printf %s \"$SECRET\" | imgctl config set secret_access_key - --profile dev
+  imgctl config set default_profile dev")]
+    Set {
+        /// The setting, named as `config show` names it.
+        #[arg(value_name = "KEY", value_parser = PossibleValuesParser::new(super::config_cmd::KEY_NAMES), hide_possible_values = true)]
+        key: String,
+        /// The value, or - to read it from stdin (required for secrets).
+        #[arg(value_name = "VALUE", allow_hyphen_values = true)]
+        value: String,
+    },
+    /// Print one setting as stored in imgctl's config file (secrets as ****; resolved values: config show).
+    #[command(
+        after_help = "Examples:\n  imgctl config get region --profile dev\n  imgctl config get default_profile"
+    )]
+    Get {
+        /// The setting, named as `config show` names it.
+        #[arg(value_name = "KEY", value_parser = PossibleValuesParser::new(super::config_cmd::KEY_NAMES), hide_possible_values = true)]
+        key: String,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

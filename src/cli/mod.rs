@@ -4,7 +4,7 @@
 //! serves `config show` and `help`, `emulator` starts the local emulator.
 
 mod args;
-mod config_cmd;
+pub(crate) mod config_cmd;
 #[cfg(feature = "emulator")]
 mod emulator;
 #[cfg(not(feature = "emulator"))]
@@ -46,7 +46,7 @@ use crate::error::{Error, ErrorContext, ErrorFormat, Result, exit};
 use crate::ops::{Outcome, PollState, WaitTarget};
 use crate::output::{self, OutputFormat};
 use crate::transport::{Transport, TransportConfig, is_loopback_url};
-use crate::wait::{WaitEnd, WaitOptions};
+use crate::wait::{Progress, WaitEnd, WaitOptions};
 pub use args::{Cli, GlobalArgs};
 use args::{Command, ConfigCommand, ImageCommand};
 use requests::{
@@ -134,8 +134,12 @@ pub fn main_entry() -> u8 {
         }
     };
     // The emulator stops on Ctrl-C by itself, as a normal end, and keeps
-    // the default SIGTERM.
-    let serving = matches!(cli.command, Command::Emulator(_));
+    // the default SIGTERM; a command reading the terminal (configure,
+    // config set) is stopped by Ctrl-C at once, having written nothing.
+    let serving = matches!(
+        cli.command,
+        Command::Emulator(_) | Command::Configure | Command::Config(ConfigCommand::Set { .. })
+    );
     let ectx = RefCell::new(ErrorContext::default());
     let result = rt.block_on(async {
         let mut sig = if serving {
@@ -259,7 +263,14 @@ async fn run(
         Command::Help { .. } => refuse_globals(&cli.global, "help", &[])?,
         Command::Completion { .. } => refuse_globals(&cli.global, "completion", &[])?,
         Command::Emulator(_) => refuse_globals(&cli.global, "emulator", &[])?,
-        Command::Config(_) => refuse_globals(
+        Command::Config(ConfigCommand::Set { .. }) => {
+            refuse_globals(&cli.global, "config set", &["profile"])?
+        }
+        Command::Config(ConfigCommand::Get { .. }) => {
+            refuse_globals(&cli.global, "config get", &["profile"])?
+        }
+        Command::Configure => refuse_globals(&cli.global, "configure", &["profile"])?,
+        Command::Config(ConfigCommand::Show) => refuse_globals(
             &cli.global,
             "config show",
             &[
@@ -288,24 +299,14 @@ async fn run(
             clap_complete::generate(shell, &mut cmd, "imgctl", &mut buf);
             return emit(&String::from_utf8_lossy(&buf));
         }
-        Command::Config(ConfigCommand::Show) => {
-            let g = &cli.global;
-            let query = g.query.as_deref().map(output::compile_query).transpose()?;
-            let s = if g.emulator {
-                sig.guard(emulator::start_for_command(g, &overrides(g)))
-                    .await?
-                    .0
-            } else {
-                config::resolve(&overrides(g), &ProcessEnv)?
-            };
-            check_timeouts(&s)?;
-            let printer = Printer {
-                ectx,
-                query,
-                format: g.output.unwrap_or(OutputFormat::Json),
-            };
-            return printer.print_value(config_cmd::show(&s), true);
+        Command::Config(ConfigCommand::Show) => return config_show(&cli.global, sig, ectx).await,
+        Command::Config(ConfigCommand::Set { key, value }) => {
+            return config_cmd::set(&cli.global, &key, &value, &ProcessEnv);
         }
+        Command::Config(ConfigCommand::Get { key }) => {
+            return config_cmd::get(&cli.global, &key, &ProcessEnv);
+        }
+        Command::Configure => return config_cmd::configure(&cli.global, &ProcessEnv),
         Command::Emulator(a) => return emulator::serve(&a).await,
         Command::Image(ImageCommand::Create(a)) | Command::Create(a) => VerbCall::Create(a),
         Command::Image(ImageCommand::Import(a)) | Command::Import(a) => VerbCall::Import(a),
@@ -320,7 +321,16 @@ async fn run(
     };
     let g = &cli.global;
     let query = g.query.as_deref().map(output::compile_query).transpose()?;
-    // With --emulator the settings are the emulator's; it lives as long as this call.
+    // With --emulator the settings are the emulator's; it lives as long as
+    // this call, and so do the credential caches of the run.
+    let temp_cache =
+        if g.emulator {
+            Some(crate::cache::TempCacheDir::new().map_err(|e| {
+                Error::Io(format!("cannot create a temporary cache directory: {e}"))
+            })?)
+        } else {
+            None
+        };
     let (settings, _emulator) = if g.emulator {
         sig.guard(emulator::start_for_command(g, &overrides(g)))
             .await?
@@ -336,6 +346,7 @@ async fn run(
     let wait_opts = WaitOptions {
         timeout: g.wait_timeout.unwrap_or(Duration::from_secs(3600)),
         interval: g.poll_interval,
+        progress: Progress::for_stderr(g.quiet),
         ..WaitOptions::default()
     };
     let endpoint_loopback = settings
@@ -371,8 +382,78 @@ async fn run(
         transport,
         dry_run: g.dry_run,
         raw: g.raw,
+        cache_dir: match &temp_cache {
+            Some(t) => Some(t.path()),
+            None => config::cache_dir(&ProcessEnv),
+        },
     };
     dispatch(ctx, prepared, g.wait, &wait_opts, &printer, sig).await
+}
+
+/// The settings of one command line: the emulator's with --emulator.
+async fn settings_for(g: &GlobalArgs, sig: &mut Signals) -> Result<Settings> {
+    let s = if g.emulator {
+        sig.guard(emulator::start_for_command(g, &overrides(g)))
+            .await?
+            .0
+    } else {
+        config::resolve(&overrides(g), &ProcessEnv)?
+    };
+    check_timeouts(&s)?;
+    Ok(s)
+}
+
+/// `imgctl config show`: one provider with --provider, else all of them.
+async fn config_show(
+    g: &GlobalArgs,
+    sig: &mut Signals,
+    ectx: &RefCell<ErrorContext>,
+) -> Result<()> {
+    let query = g.query.as_deref().map(output::compile_query).transpose()?;
+    let format = g.output.unwrap_or(OutputFormat::Json);
+    let printer = Printer {
+        ectx,
+        query,
+        format,
+    };
+    let (mut v, errors) = if g.provider.is_some() {
+        let s = settings_for(g, sig).await?;
+        (config_cmd::show(&s, &ProcessEnv), Vec::new())
+    } else {
+        let chosen = settings_for(g, sig).await;
+        let mut each = Vec::new();
+        for p in crate::provider::Provider::ALL {
+            let mut gp = g.clone();
+            gp.provider = Some(p.as_str().to_string());
+            // ENS has no region: a --region meant for the others is not its error.
+            if p == crate::provider::Provider::Ens {
+                gp.region = None;
+            }
+            each.push((p, settings_for(&gp, sig).await));
+        }
+        config_cmd::show_all(chosen, each, &ProcessEnv)
+    };
+    // The emulator's settings come from no file of the user's.
+    if g.emulator {
+        v["config_file"] = Value::Null;
+    }
+    if printer.query.is_some() || format == OutputFormat::Json {
+        printer.print_value(v, true)?;
+    } else {
+        emit(&config_cmd::render_rows(
+            &v,
+            &ProcessEnv,
+            format == OutputFormat::Text,
+        ))?;
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::config(format!(
+            "some settings could not be resolved:\n  {}",
+            errors.join("\n  ")
+        )))
+    }
 }
 
 async fn dispatch(
@@ -495,7 +576,7 @@ async fn follow_to_end<B: Backend>(
         // Stopped by a signal: the ids and the last status seen are the
         // script's only way to pick the work up again.
         Err(e @ (Error::Interrupted | Error::Terminated)) => {
-            if std::io::stderr().is_terminal() {
+            if wo.progress == Progress::Live {
                 eprintln!();
             }
             if let Some(PollState::Seen(seen)) = &last {

@@ -62,6 +62,7 @@ pub(super) fn given_globals(g: &GlobalArgs) -> Vec<&'static str> {
         ("wait", g.wait),
         ("wait-timeout", g.wait_timeout.is_some()),
         ("poll-interval", g.poll_interval.is_some()),
+        ("quiet", g.quiet),
         ("max-attempts", g.max_attempts.is_some()),
         ("connect-timeout", g.connect_timeout.is_some()),
         ("read-timeout", g.read_timeout.is_some()),
@@ -399,6 +400,11 @@ pub(super) fn check_globals(p: Provider, call: &VerbCall, g: &GlobalArgs) -> Res
     if !waits && (g.wait_timeout.is_some() || g.poll_interval.is_some()) {
         return Err(Error::usage(
             "--wait-timeout and --poll-interval need --wait",
+        ));
+    }
+    if !waits && g.quiet {
+        return Err(Error::usage(
+            "--quiet silences the progress of a wait: it needs --wait (or `imgctl image wait`)",
         ));
     }
     if g.dry_run && matches!(verb, Verb::Describe | Verb::Wait | Verb::List) {

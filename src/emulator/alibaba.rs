@@ -244,12 +244,14 @@ pub fn handle(p: Provider, action: &str, req: &Req, ctx: &mut Ctx) -> Resp {
         (Provider::Ens, "DescribeSelfImages") => ens_describe(&params, ctx, true),
         (Provider::Ens, "DescribeImages") => ens_describe(&params, ctx, false),
         (Provider::Ens, "DeleteImage") => delete(p, &params, ctx),
+        (Provider::Ens, "DescribeInstances") => describe_instances(p, &params, ctx),
         (Provider::Ecs, _) if get(&params, "RegionId").is_none() => Err(missing("RegionId")),
         (Provider::Ecs, "CreateImage") => ecs_create(&params, ctx),
         (Provider::Ecs, "ImportImage") => ecs_import(&params, ctx),
         (Provider::Ecs, "ModifyImageAttribute") => ecs_modify(&params, ctx),
         (Provider::Ecs, "DescribeImages") => ecs_describe(&params, ctx),
         (Provider::Ecs, "DeleteImage") => delete(p, &params, ctx),
+        (Provider::Ecs, "DescribeInstances") => describe_instances(p, &params, ctx),
         (Provider::Ecs, "CopyImage") => ecs_copy(&params, ctx),
         _ => Err(e(
             404,
@@ -543,6 +545,72 @@ fn ens_describe(params: &[(String, String)], ctx: &mut Ctx, own: bool) -> R {
         (json!(num), json!(size), json!(total))
     };
     Ok(json!({"Images": {"Image": items}, "PageNumber": pn, "PageSize": ps, "TotalCount": tc}))
+}
+
+/// ENS and ECS DescribeInstances: the instances images are made from.
+/// `InstanceIds` is a JSON array of ids (both clouds), ENS also takes one
+/// `InstanceId`; unknown ids match nothing, as on Alibaba Cloud.
+fn describe_instances(p: Provider, params: &[(String, String)], ctx: &mut Ctx) -> R {
+    let (num, size) = page(params, 100)?;
+    let mut wanted: Option<Vec<String>> = match get(params, "InstanceIds") {
+        Some(s) => Some(serde_json::from_str(s).map_err(|_| invalid("InstanceIds"))?),
+        None => None,
+    };
+    if p == Provider::Ens
+        && let Some(one) = get(params, "InstanceId")
+    {
+        wanted.get_or_insert_with(Vec::new).push(one.to_string());
+    }
+    let region = get(params, "RegionId").unwrap_or("cn-hangzhou").to_string();
+    let ids: Vec<String> = ctx
+        .state
+        .instance_ids(p)
+        .into_iter()
+        .filter(|i| wanted.as_ref().is_none_or(|w| w.contains(i)))
+        .collect();
+    let total = ids.len();
+    let items: Vec<Value> = ids
+        .iter()
+        .skip((num - 1) * size)
+        .take(size)
+        .map(|id| match p {
+            Provider::Ens => json!({
+                "InstanceId": id,
+                "InstanceName": id,
+                "HostName": id,
+                "Status": "Running",
+                "EnsRegionId": "cn-hangzhou-telecom",
+                "ImageId": super::state::SEED_ENS_IMAGE,
+                "InstanceTypeId": "ens.sn1.stiny",
+                "SpecName": "ens.sn1.stiny",
+                "OSName": "Ubuntu 22.04 64 bit",
+                "InstanceResourceType": "EnsService",
+                "CreationTime": "2026-01-01T00:00:00Z",
+            }),
+            _ => json!({
+                "InstanceId": id,
+                "InstanceName": id,
+                "HostName": id,
+                "Status": "Running",
+                "RegionId": region,
+                "ZoneId": format!("{region}-i"),
+                "ImageId": super::state::SEED_ECS_IMAGE,
+                "InstanceType": "ecs.g7.large",
+                "OSType": "linux",
+                "OSName": "Ubuntu 22.04 64 bit",
+                "Cpu": 2,
+                "Memory": 8192,
+                "InstanceChargeType": "PostPaid",
+                "CreationTime": "2026-01-01T00:00Z",
+            }),
+        })
+        .collect();
+    Ok(json!({
+        "TotalCount": total,
+        "PageNumber": num,
+        "PageSize": size,
+        "Instances": {"Instance": items},
+    }))
 }
 
 /// DeleteImage. ENS: the id must be one of yours. ECS (DeleteImage doc,

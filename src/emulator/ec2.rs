@@ -204,6 +204,7 @@ pub fn handle(action: &str, req: &Req, ctx: &mut Ctx) -> Resp {
     let region = region(req);
     let r = match action {
         "RunInstances" => run_instances(&p, ctx),
+        "DescribeInstances" => describe_instances(&p, &region, ctx),
         "CreateImage" => create_image(&p, &region, ctx),
         "DescribeImages" => describe_images(&p, &region, ctx),
         "ModifyImageAttribute" => modify(&p, &region, ctx),
@@ -324,6 +325,9 @@ fn run_instances(p: &[(String, String)], ctx: &mut Ctx) -> R {
     for idx in 0..n {
         let id = format!("i-{}", hex_id(17));
         ctx.state.instances.insert((Provider::Ec2, id.clone()));
+        ctx.state
+            .launched
+            .insert(id.clone(), (image.to_string(), itype.to_string()));
         let _ = write!(
             items,
             "<item><instanceId>{id}</instanceId><imageId>{}</imageId><instanceState><code>0</code><name>pending</name></instanceState>\
@@ -340,6 +344,147 @@ fn run_instances(p: &[(String, String)], ctx: &mut Ctx) -> R {
         "<reservationId>r-{}</reservationId><ownerId>{EC2_OWNER_ID}</ownerId><groupSet/><instancesSet>{items}</instancesSet>",
         hex_id(17)
     ))
+}
+
+/// DescribeInstances: every instance as its own reservation (one launch
+/// each), `InstanceId.N` exact (unknown ids are an error, as on AWS) and
+/// the filters a person reaches for first.
+fn describe_instances(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R {
+    dry_run(p)?;
+    let ids = list(p, "InstanceId");
+    for id in &ids {
+        if !id.starts_with("i-") {
+            return Err(e(
+                400,
+                "InvalidInstanceID.Malformed",
+                format!("Invalid id: \"{id}\""),
+            ));
+        }
+        if !ctx.state.has_instance(Provider::Ec2, id) {
+            return Err(e(
+                400,
+                "InvalidInstanceID.NotFound",
+                format!("The instance ID '{id}' does not exist"),
+            ));
+        }
+    }
+    let filters = filters(p);
+    // Paging as documented: MaxResults 5-1000, not with InstanceId.N.
+    let max = match get(p, "MaxResults") {
+        None => None,
+        Some(m) => Some(
+            m.parse::<usize>()
+                .ok()
+                .filter(|n| (5..=1000).contains(n))
+                .ok_or_else(|| {
+                    e(
+                        400,
+                        "InvalidParameterValue",
+                        format!("Value ( {m} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000."),
+                    )
+                })?,
+        ),
+    };
+    if max.is_some() && !ids.is_empty() {
+        return Err(e(
+            400,
+            "InvalidParameterCombination",
+            "The parameter instancesSet cannot be used with the parameter maxResults",
+        ));
+    }
+    let start = match get(p, "NextToken") {
+        None => 0,
+        Some(t) => t
+            .strip_prefix("emu-page-")
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| {
+                e(
+                    400,
+                    "InvalidParameterValue",
+                    format!("Invalid NextToken: {t}"),
+                )
+            })?,
+    };
+    let mut rows = Vec::new();
+    for id in ctx.state.instance_ids(Provider::Ec2) {
+        if !ids.is_empty() && !ids.contains(&id) {
+            continue;
+        }
+        let (image, itype) = ctx
+            .state
+            .launched
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| (super::state::SEED_EC2_IMAGE.to_string(), "t3.micro".into()));
+        let mut keep = true;
+        for (name, vals) in &filters {
+            let have = match name.as_str() {
+                "instance-id" => id.clone(),
+                "instance-state-name" => "running".into(),
+                "image-id" => image.clone(),
+                "instance-type" => itype.clone(),
+                "availability-zone" => format!("{region}a"),
+                _ => {
+                    return Err(e(
+                        400,
+                        "InvalidParameterValue",
+                        format!("The filter '{name}' is invalid"),
+                    ));
+                }
+            };
+            if !vals.iter().any(|v| glob(v, &have)) {
+                keep = false;
+            }
+        }
+        if !keep {
+            continue;
+        }
+        let rid = &crate::sign::sha256_hex(id.as_bytes())[..17];
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "<item><reservationId>r-{rid}</reservationId><ownerId>{EC2_OWNER_ID}</ownerId><groupSet/><instancesSet>\
+             <item><instanceId>{}</instanceId><imageId>{}</imageId><instanceState><code>16</code><name>running</name></instanceState>\
+             <privateDnsName/><dnsName/><reason/><amiLaunchIndex>0</amiLaunchIndex><productCodes/><instanceType>{}</instanceType>\
+             <launchTime>2026-01-01T00:00:00.000Z</launchTime><placement><availabilityZone>{}a</availabilityZone><groupName/><tenancy>default</tenancy></placement>\
+             <monitoring><state>disabled</state></monitoring><architecture>x86_64</architecture><rootDeviceType>ebs</rootDeviceType>\
+             <rootDeviceName>/dev/xvda</rootDeviceName><blockDeviceMapping/><virtualizationType>hvm</virtualizationType><hypervisor>xen</hypervisor></item>\
+             </instancesSet></item>",
+            x(&id),
+            x(&image),
+            x(&itype),
+            x(region)
+        );
+        rows.push(out);
+    }
+    let end = max.map_or(rows.len(), |m| (start + m).min(rows.len()));
+    let mut out = String::from("<reservationSet>");
+    for r in rows.iter().take(end).skip(start) {
+        out.push_str(r);
+    }
+    out.push_str("</reservationSet>");
+    if end < rows.len() {
+        let _ = write!(out, "<nextToken>emu-page-{end}</nextToken>");
+    }
+    Ok(out)
+}
+
+/// `Filter.N.Name` with its `Filter.N.Value.M`.
+fn filters(p: &[(String, String)]) -> Vec<(String, Vec<String>)> {
+    indexed(p, "Filter")
+        .into_iter()
+        .filter_map(|g| {
+            let name = g.iter().find(|(k, _)| k == "Name")?.1.clone();
+            let vals: Vec<(String, String)> = g
+                .iter()
+                .filter_map(|(k, v)| {
+                    k.strip_prefix("Value.")
+                        .map(|n| (format!("Value.{n}"), v.clone()))
+                })
+                .collect();
+            Some((name, list(&vals, "Value")))
+        })
+        .collect()
 }
 
 fn check_name(name: &str, region: &str, st: &State, except: Option<&str>) -> Result<(), ApiErr> {
@@ -542,20 +687,7 @@ fn describe_images(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R {
     }
     let owners = list(p, "Owner");
     let ours = owners.is_empty() || owners.iter().any(|o| o == "self" || o == EC2_OWNER_ID);
-    let filters: Vec<(String, Vec<String>)> = indexed(p, "Filter")
-        .into_iter()
-        .filter_map(|g| {
-            let name = g.iter().find(|(k, _)| k == "Name")?.1.clone();
-            let vals: Vec<(String, String)> = g
-                .iter()
-                .filter_map(|(k, v)| {
-                    k.strip_prefix("Value.")
-                        .map(|n| (format!("Value.{n}"), v.clone()))
-                })
-                .collect();
-            Some((name, list(&vals, "Value")))
-        })
-        .collect();
+    let filters = filters(p);
     // Paging (DescribeImages doc): MaxResults 1-1000, not with ImageId;
     // the token is opaque to the caller, here the offset of the next item.
     let max = match get(p, "MaxResults") {

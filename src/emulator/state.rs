@@ -253,6 +253,8 @@ pub struct State {
     pub client_tokens: BTreeMap<String, (String, String)>,
     /// Alibaba signature nonces already used, with when they were seen.
     pub nonces: BTreeMap<String, Instant>,
+    /// EC2 instances made with RunInstances: id -> (image id, instance type).
+    pub launched: BTreeMap<String, (String, String)>,
     /// EC2 snapshots deleted (each AMI's are named after it: snap-<hex>).
     pub deleted_snapshots: BTreeSet<String>,
 }
@@ -430,6 +432,29 @@ impl State {
         });
         s.images.push(task_image);
         s
+    }
+
+    /// The instances of one provider (not its snapshots), seeded ones in
+    /// seed order first, then the rest sorted: what DescribeInstances lists.
+    pub fn instance_ids(&self, p: Provider) -> Vec<String> {
+        let mut seeded: Vec<String> = SEED_INSTANCES
+            .iter()
+            .filter(|(q, i)| *q == p && self.has_instance(p, i))
+            .map(|(_, i)| i.to_string())
+            .collect();
+        let mut more: Vec<String> = self
+            .instances
+            .iter()
+            .filter(|(q, i)| {
+                *q == p
+                    && !SEED_INSTANCES.contains(&(p, i.as_str()))
+                    && !SEED_SNAPSHOTS.contains(&(p, i.as_str()))
+            })
+            .map(|(_, i)| i.clone())
+            .collect();
+        more.sort();
+        seeded.extend(more);
+        seeded
     }
 
     pub fn has_instance(&self, p: Provider, id: &str) -> bool {

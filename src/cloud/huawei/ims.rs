@@ -146,6 +146,8 @@ pub struct Ims {
     /// project, where the copy lives.
     dest: Option<Box<Client>>,
     settings: Box<crate::config::Settings>,
+    /// Where the IAM token cache lives (for the destination client too).
+    cache_dir: Option<std::path::PathBuf>,
     dry_run: bool,
     raw: bool,
 }
@@ -157,11 +159,13 @@ impl Ims {
             transport,
             dry_run,
             raw,
+            cache_dir,
         } = ctx;
         Ok(Ims {
-            client: Client::new(&settings, transport)?,
+            client: Client::new(&settings, transport, cache_dir.clone())?,
             dest: None,
             settings: Box::new(settings),
+            cache_dir,
             dry_run,
             raw,
         })
@@ -546,6 +550,7 @@ impl Backend for Ims {
         self.dest = Some(Box::new(Client::new(
             &settings,
             self.client.transport.sibling()?,
+            self.cache_dir.clone(),
         )?));
         Ok(o)
     }
