@@ -2,7 +2,7 @@
 //! user agent, proxy from the environment, a signing hook that runs on every
 //! attempt, retries of what is safe to retry, and a redacting debug log.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::fmt;
 use std::io::Write;
 use std::net::IpAddr;
@@ -137,7 +137,12 @@ impl Default for TransportConfig {
 }
 
 pub struct Transport {
-    client: reqwest::Client,
+    /// For http:// URLs: a TLS configuration with no roots, so a plain-HTTP
+    /// command reads no certificate store. Built on first use.
+    plain: OnceCell<reqwest::Client>,
+    /// For https:// URLs: the root store is read when the first such URL is
+    /// used, and never for a command that only speaks plain HTTP.
+    tls: OnceCell<reqwest::Client>,
     cfg: TransportConfig,
     /// Every secret known to this run, scrubbed from the debug log; grows
     /// when a token is obtained at run time.
@@ -167,26 +172,46 @@ const SECRET_PARAMS: &[&str] = &[
 ];
 
 impl Transport {
+    /// Builds nothing yet: each HTTP client (and, for HTTPS, the root
+    /// store) is made when a request first needs it.
     pub fn new(cfg: TransportConfig, secrets: Vec<Secret>) -> Result<Self> {
-        // reqwest is built without a default crypto provider (ring instead
-        // of aws-lc: half the build time); install ours once.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        Ok(Transport {
+            plain: OnceCell::new(),
+            tls: OnceCell::new(),
+            cfg,
+            secrets: RefCell::new(secrets),
+        })
+    }
+
+    /// The client for this URL: one per kind, kept for the whole command so
+    /// that its connections are reused.
+    fn client_for(&self, url: &str) -> Result<&reqwest::Client> {
+        let plain = url
+            .get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+            && (self.cfg.loopback || !https_proxy_configured());
+        let cell = if plain { &self.plain } else { &self.tls };
+        if let Some(c) = cell.get() {
+            return Ok(c);
+        }
+        let tls = if plain {
+            tls_config(rustls::RootCertStore::empty())?
+        } else {
+            tls_config(roots::load()?)?
+        };
         let mut b = reqwest::Client::builder()
             .user_agent(USER_AGENT)
-            .connect_timeout(cfg.connect_timeout)
-            .read_timeout(cfg.read_timeout)
-            .redirect(reqwest::redirect::Policy::none());
-        if cfg.loopback {
+            .connect_timeout(self.cfg.connect_timeout)
+            .read_timeout(self.cfg.read_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .tls_backend_preconfigured(tls);
+        if self.cfg.loopback {
             b = b.no_proxy();
         }
         let client = b
             .build()
             .map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(Transport {
-            client,
-            cfg,
-            secrets: RefCell::new(secrets),
-        })
+        Ok(cell.get_or_init(|| client))
     }
 
     /// A second client with the same settings and known secrets (for a
@@ -264,6 +289,7 @@ impl Transport {
                         request_id: None,
                     });
                 }
+                Err(Failure::Setup(e)) => return Err(e),
                 Err(Failure::Deadline) => {
                     // Whatever was sent may have been acted on, and no time
                     // is left for another attempt.
@@ -305,7 +331,8 @@ impl Transport {
     async fn send_once(&self, req: &HttpRequest) -> std::result::Result<HttpResponse, Failure> {
         let method =
             reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let mut rb = self.client.request(method, &req.url);
+        let client = self.client_for(&req.url).map_err(Failure::Setup)?;
+        let mut rb = client.request(method, &req.url);
         for (k, v) in &req.headers {
             rb = rb.header(k.as_str(), v.as_str());
         }
@@ -485,11 +512,94 @@ enum Failure {
     TooLarge {
         status: u16,
     },
+    /// The client could not be built (no usable root certificate): nothing
+    /// was sent.
+    Setup(Error),
 }
 
 impl From<reqwest::Error> for Failure {
     fn from(e: reqwest::Error) -> Self {
         Failure::Http(e)
+    }
+}
+
+/// A rustls configuration as reqwest would make it (ring, TLS 1.2 and 1.3,
+/// ALPN h2 then http/1.1), over the given roots.
+fn tls_config(roots: rustls::RootCertStore) -> Result<rustls::ClientConfig> {
+    let mut c = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| Error::config(format!("cannot set up TLS: {e}")))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    c.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(c)
+}
+
+/// Whether an http:// request may go through a proxy reached over TLS,
+/// which needs the root store too.
+fn https_proxy_configured() -> bool {
+    ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .any(|v| {
+            v.to_str()
+                .and_then(|s| s.get(..8))
+                .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+        })
+}
+
+/// The trust anchors, read the cheapest way that keeps the user's trust
+/// settings: `SSL_CERT_FILE` / `SSL_CERT_DIR` when set (exactly as the
+/// platform verifier honoured them), else the system's single bundle file
+/// where it has one, else the system store as the platform knows it.
+mod roots {
+    use super::{Error, Result};
+    use std::path::Path;
+
+    /// The bundle files distributions maintain from their certificate
+    /// directory (the list openssl-probe searches, in its order).
+    #[cfg(target_os = "linux")]
+    const BUNDLES: &[&str] = &[
+        "/etc/ssl/certs/ca-certificates.crt",
+        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+        "/etc/pki/tls/certs/ca-bundle.crt",
+        "/etc/ssl/ca-bundle.pem",
+        "/etc/pki/tls/cacert.pem",
+        "/etc/ssl/cert.pem",
+        "/opt/etc/ssl/certs/ca-certificates.crt",
+        "/etc/ssl/certs/cacert.pem",
+    ];
+    #[cfg(not(target_os = "linux"))]
+    const BUNDLES: &[&str] = &[];
+
+    pub fn load() -> Result<rustls::RootCertStore> {
+        let from_env = std::env::var_os("SSL_CERT_FILE").is_some()
+            || std::env::var_os("SSL_CERT_DIR").is_some();
+        let bundle = if from_env {
+            None
+        } else {
+            BUNDLES.iter().map(Path::new).find(|p| p.is_file())
+        };
+        let found = match bundle {
+            Some(b) => rustls_native_certs::load_certs_from_paths(Some(b), None),
+            None => rustls_native_certs::load_native_certs(),
+        };
+        let mut store = rustls::RootCertStore::empty();
+        store.add_parsable_certificates(found.certs);
+        if store.is_empty() {
+            let why = found
+                .errors
+                .first()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default();
+            return Err(Error::config(format!(
+                "no usable root certificate for HTTPS (SSL_CERT_FILE, SSL_CERT_DIR or the \
+                 system store){why}"
+            )));
+        }
+        Ok(store)
     }
 }
 
