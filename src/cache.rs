@@ -9,6 +9,7 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -79,7 +80,45 @@ impl DiskCache {
     pub fn remove(&self, path: &Path) {
         let _ = fs::remove_file(path);
     }
+
+    /// Takes the lock of one entry while its value is fetched, so that N
+    /// runs that start together with an empty cache make one request: the
+    /// first fetches, the others wait here and then read what it wrote.
+    /// The lock is the operating system's advisory lock on a private
+    /// `….lock` file beside the entry, released when the guard is dropped
+    /// or the process ends (no stale lock survives a crash). `None` when
+    /// no lock could be had within `wait` (or at all): the caller fetches
+    /// on its own, as without a cache.
+    pub async fn lock(&self, path: &Path, wait: Duration) -> Option<CacheLock> {
+        create_private_dir(&self.base, &self.dir).ok()?;
+        for d in [&self.base, &self.dir] {
+            check_private_dir(d).ok()?;
+        }
+        let lock_path = path.with_extension("lock");
+        let file = open_lock_file(&lock_path).ok()?;
+        let start = Instant::now();
+        let mut pause = Duration::from_millis(10);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Some(CacheLock { _file: file }),
+                Err(fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                    tokio::time::sleep(pause.min(wait.saturating_sub(start.elapsed()))).await;
+                    pause = (pause * 2).min(Duration::from_millis(200));
+                }
+                Err(_) => return None,
+            }
+        }
+    }
 }
+
+/// Held while an entry is fetched; dropping it releases the lock.
+pub struct CacheLock {
+    _file: fs::File,
+}
+
+/// How long a run waits for another that is fetching the same entry
+/// before it fetches on its own.
+pub const LOCK_WAIT: Duration = Duration::from_secs(30);
 
 /// The rule for every cache imgctl keeps, whatever it holds: a cached
 /// file is used only when it belongs to this user and nobody else may read
@@ -196,6 +235,32 @@ fn create_private_dir(base: &Path, dir: &Path) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn create_private_dir(_base: &Path, dir: &Path) -> std::io::Result<()> {
     fs::create_dir_all(dir)
+}
+
+/// The lock file: created owner-only, never through a symbolic link.
+#[cfg(unix)]
+fn open_lock_file(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)?;
+    check_private(path, &f.metadata()?).map_err(std::io::Error::other)?;
+    Ok(f)
+}
+
+#[cfg(not(unix))]
+fn open_lock_file(path: &Path) -> std::io::Result<fs::File> {
+    fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
 }
 
 #[cfg(unix)]

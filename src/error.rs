@@ -88,6 +88,22 @@ pub enum Error {
     Terminated,
     /// Local I/O (config files, token cache).
     Io(String),
+    /// Retries ran out on answers that each said "try later" (throttling,
+    /// a 5xx, a gateway's HTML or empty page): exit 5, not the cloud's
+    /// refusal. `cause` is the last answer, read as the backend reads it.
+    Unavailable {
+        cause: Box<Error>,
+        attempts: u32,
+        elapsed: std::time::Duration,
+    },
+    /// A create or import that carries no idempotency token failed so that
+    /// it may or may not have taken effect, and the look-up by name did
+    /// not settle it (no image of that name, or only an older one). Exit 5:
+    /// what happened cannot be known from here.
+    Unsettled {
+        cause: Box<Error>,
+        note: String,
+    },
 }
 
 impl Error {
@@ -114,6 +130,7 @@ impl Error {
             Error::BadResponse { .. } => true,
             Error::Provider(p) => matches!(p.kind, ErrorKind::Server | ErrorKind::Unavailable),
             Error::Network { maybe_sent, .. } => *maybe_sent,
+            Error::Unavailable { cause, .. } => cause.is_ambiguous(),
             _ => false,
         }
     }
@@ -148,6 +165,15 @@ impl Error {
                 request_id,
             },
             Error::Failed(m) => Error::Failed(format!("{m}\n  hint: {note}")),
+            Error::Unavailable {
+                cause,
+                attempts,
+                elapsed,
+            } => Error::Unavailable {
+                cause: Box::new(cause.with_hint(note)),
+                attempts,
+                elapsed,
+            },
             other => other,
         }
     }
@@ -169,6 +195,7 @@ impl Error {
             Error::Interrupted => exit::INTERRUPTED,
             Error::Terminated => exit::TERMINATED,
             Error::Io(_) => exit::CONFIG,
+            Error::Unavailable { .. } | Error::Unsettled { .. } => exit::NETWORK,
         }
     }
 }
@@ -237,6 +264,18 @@ impl fmt::Display for Error {
             Error::Interrupted => write!(f, "interrupted"),
             Error::Terminated => write!(f, "terminated"),
             Error::Io(m) => write!(f, "{m}"),
+            Error::Unavailable {
+                cause,
+                attempts,
+                elapsed,
+            } => write!(
+                f,
+                "unavailable: no usable answer after {attempts} attempt{} over {:.1} s; the last \
+                 one was: {cause}",
+                if *attempts == 1 { "" } else { "s" },
+                elapsed.as_secs_f64()
+            ),
+            Error::Unsettled { cause, note } => write!(f, "{cause}\n  outcome unknown: {note}"),
         }
     }
 }
@@ -248,12 +287,16 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// The text of `imgctl help exit-codes`.
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes of imgctl:
-  0    success (a server-side dry run that would have succeeded counts as success)
+  0    success (a server-side dry run that would have succeeded counts as success; so does a
+       create whose answer was lost but whose image was found by name and time: \"recovered\": true)
   1    the provider refused the request (not retryable), or its answer could not be understood
   2    usage or validation error: nothing was sent
   3    configuration error or missing credentials
   4    authentication failed or permission denied
-  5    network failure or throttling, retries exhausted (trying again later may help)
+  5    unavailable: network failure, throttling, a 5xx or a gateway's HTML/empty page, retries
+       exhausted (the error says how many attempts over how long); or a create whose answer was
+       lost and whose image could not be found by name and time (an older image of that name is
+       named, never claimed): trying again later may help
   6    --wait timed out: the operation may still be running; its ids are printed on stdout
   7    the operation reached a failed state (e.g. ENS Pack_failed, EC2 failed, IMS job FAIL)
   130  interrupted (Ctrl-C, SIGINT); during a wait the outcome so far is printed on stdout

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
+use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
 use crate::provider::Provider;
@@ -163,9 +164,164 @@ pub struct Outcome {
     pub request_id: Option<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub dry_run: bool,
+    /// The create's answer was lost and the image was found by its exact
+    /// name and a creation time after the request was sent.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub recovered: bool,
     /// The provider's own response, with `--raw`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw: Option<Value>,
+}
+
+/// An image of the wanted name, as a look-up after an ambiguous create
+/// found it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub id: String,
+    pub status: String,
+    /// The cloud's creation time, as it wrote it.
+    pub created: Option<String>,
+}
+
+/// What the look-up by name says about a create whose answer was lost.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recovery {
+    /// Exactly one image of that name made after the request was sent:
+    /// the one it made (older ones of that name, where the cloud allows
+    /// duplicates, are not).
+    Ours(Candidate),
+    /// No image of that name.
+    Nothing,
+    /// Images of that name that are not provably ours (made before the
+    /// request, of unknown age, or more than one).
+    NotOurs(Vec<Candidate>),
+}
+
+impl Recovery {
+    /// Decides. `sent` is the moment the first attempt left, in the
+    /// server's time as well as it is known, and `margin` how far off
+    /// that may be.
+    pub fn judge(found: Vec<Candidate>, sent: OffsetDateTime, margin: Duration) -> Recovery {
+        let earliest = sent
+            .checked_sub(time::Duration::try_from(margin).unwrap_or(time::Duration::ZERO))
+            .unwrap_or(sent);
+        if found.is_empty() {
+            return Recovery::Nothing;
+        }
+        let new: Vec<&Candidate> = found
+            .iter()
+            .filter(|c| {
+                c.created
+                    .as_deref()
+                    .and_then(parse_time)
+                    .is_some_and(|t| t >= earliest)
+            })
+            .collect();
+        match new.as_slice() {
+            [one] => Recovery::Ours((*one).clone()),
+            _ => Recovery::NotOurs(found),
+        }
+    }
+}
+
+/// After an ambiguous create: the image it made, or the error (exit 5)
+/// that says why none can be claimed. `e` is the failure of the create
+/// itself, `found` the look-up by name (an error when the look-up failed
+/// too).
+pub fn settle(
+    e: Error,
+    name: &str,
+    found: Result<Vec<Candidate>>,
+    sent: OffsetDateTime,
+    margin: Duration,
+) -> Result<Candidate> {
+    let found = match found {
+        Ok(f) => f,
+        Err(why) => {
+            return Err(Error::Unsettled {
+                cause: Box::new(e),
+                note: format!(
+                    "the request may have made an image, and looking for one named '{name}' \
+                     failed too ({}): look for it before sending the request again",
+                    why.to_string().lines().next().unwrap_or("")
+                ),
+            });
+        }
+    };
+    let note = match Recovery::judge(found, sent, margin) {
+        Recovery::Ours(c) => return Ok(c),
+        Recovery::Nothing => format!(
+            "no image named '{name}' exists now: the request most likely did not take effect \
+             (check again before sending it again)"
+        ),
+        Recovery::NotOurs(list) => {
+            let shown: Vec<String> = list
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} ({}, created {})",
+                        c.id,
+                        if c.status.is_empty() {
+                            "unknown"
+                        } else {
+                            &c.status
+                        },
+                        c.created.as_deref().unwrap_or("at an unknown time")
+                    )
+                })
+                .collect();
+            let earliest = sent
+                .checked_sub(time::Duration::try_from(margin).unwrap_or(time::Duration::ZERO))
+                .unwrap_or(sent);
+            let new = list
+                .iter()
+                .filter(|c| {
+                    c.created
+                        .as_deref()
+                        .and_then(parse_time)
+                        .is_some_and(|t| t >= earliest)
+                })
+                .count();
+            if new > 1 {
+                format!(
+                    "{new} images named '{name}' were made since the request was sent ({}): \
+                     which one it made cannot be told, so none is claimed",
+                    shown.join("; ")
+                )
+            } else {
+                format!(
+                    "an image named '{name}' exists, {}, but it was made before this request was \
+                     sent (or when is unknown), so it is not this request's and is not claimed; \
+                     the request most likely did not take effect",
+                    shown.join("; ")
+                )
+            }
+        }
+    };
+    Err(Error::Unsettled {
+        cause: Box::new(e),
+        note,
+    })
+}
+
+/// A creation time as the clouds write it: RFC 3339 with or without
+/// fractional seconds (`2024-05-01T10:00:00Z`, `…:00.000Z`), Alibaba's
+/// minute form (`2024-05-01T10:00Z`) and an explicit offset.
+pub fn parse_time(s: &str) -> Option<OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    let s = s.trim();
+    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+        return Some(t);
+    }
+    // Minute precision: add the seconds.
+    let (head, zone) = s.split_at(
+        s.find(['Z', '+'])
+            .or_else(|| s.rfind('-').filter(|&i| i > 10))?,
+    );
+    if head.len() == 16 {
+        return OffsetDateTime::parse(&format!("{head}:00{zone}"), &Rfc3339).ok();
+    }
+    None
 }
 
 /// One observation of a waited-for thing.

@@ -2,7 +2,7 @@
 //! user agent, proxy from the environment, a signing hook that runs on every
 //! attempt, retries of what is safe to retry, and a redacting debug log.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::io::Write;
 use std::net::IpAddr;
@@ -98,7 +98,27 @@ pub enum Verdict {
     NotProcessed { after: Option<Duration> },
     /// A server failure after which the request may have taken effect.
     MaybeProcessed { after: Option<Duration> },
+    /// Refused at authentication because of the request's timestamp (the
+    /// clocks disagree): nothing was done. Re-signed once with the time
+    /// corrected by the server's `Date` header, if it sent one.
+    ClockSkew,
 }
+
+/// Retries ran out on an answer that said "try later": how many attempts
+/// were made, over how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exhausted {
+    pub attempts: u32,
+    pub elapsed: Duration,
+}
+
+/// Allowance for the comparison of a creation time with the moment a
+/// request was sent when the server's clock is known from its `Date`
+/// header (whole seconds on both sides, plus the trip).
+pub const KNOWN_CLOCK_MARGIN: Duration = Duration::from_secs(3);
+/// The same when no `Date` header has been seen: the clocks may differ by
+/// this much and the comparison still holds.
+pub const UNKNOWN_CLOCK_MARGIN: Duration = Duration::from_secs(60);
 
 /// The largest answer read. The image APIs answer in kilobytes; a body
 /// past this is a proxy or a server gone wrong, and reading it would only
@@ -142,6 +162,14 @@ pub struct Transport {
     /// Every secret known to this run, scrubbed from the debug log; grows
     /// when a token is obtained at run time.
     secrets: RefCell<Vec<Secret>>,
+    /// Seconds to add to this machine's clock when signing: set once a
+    /// cloud refused a request for its timestamp, kept for the rest of
+    /// the run (the polls of a wait).
+    clock_offset: Cell<i64>,
+    /// The server's clock minus ours, from the last `Date` header seen.
+    observed_offset: Cell<Option<i64>>,
+    /// Set when the last `send` returned an answer because retries ran out.
+    exhausted: Cell<Option<Exhausted>>,
 }
 
 /// Header names whose values are credentials: never logged.
@@ -185,7 +213,65 @@ impl Transport {
             client,
             cfg,
             secrets: RefCell::new(secrets),
+            clock_offset: Cell::new(0),
+            observed_offset: Cell::new(None),
+            exhausted: Cell::new(None),
         })
+    }
+
+    /// The time to sign with: this machine's clock, corrected by the
+    /// offset learnt from a cloud that refused a request for its time.
+    pub fn now(&self) -> time::OffsetDateTime {
+        let now = time::OffsetDateTime::now_utc();
+        now.checked_add(time::Duration::seconds(self.clock_offset.get()))
+            .unwrap_or(now)
+    }
+
+    /// The correction applied to this machine's clock, in seconds.
+    pub fn clock_offset(&self) -> i64 {
+        self.clock_offset.get()
+    }
+
+    /// A moment of this machine's clock told in the server's time, and how
+    /// far off that may be: the offset of the last `Date` header when one
+    /// was seen, else the uncorrected time and a fixed allowance.
+    pub fn server_time(&self, local: time::OffsetDateTime) -> (time::OffsetDateTime, Duration) {
+        let (offset, margin) = match self.observed_offset.get() {
+            Some(o) => (o, KNOWN_CLOCK_MARGIN),
+            None => (self.clock_offset.get(), UNKNOWN_CLOCK_MARGIN),
+        };
+        let t = local
+            .checked_add(time::Duration::seconds(offset))
+            .unwrap_or(local);
+        (t, margin)
+    }
+
+    /// Whether the last `send` gave up because retries ran out.
+    pub fn exhausted(&self) -> Option<Exhausted> {
+        self.exhausted.get()
+    }
+
+    /// The error a backend made of an answer, told as "unavailable" (exit
+    /// 5) when that answer came after retries ran out on answers that said
+    /// "try later".
+    pub fn finish(&self, e: Error) -> Error {
+        match (self.exhausted.take(), e) {
+            (Some(x), e @ (Error::Provider(_) | Error::BadResponse { .. })) => Error::Unavailable {
+                cause: Box::new(e),
+                attempts: x.attempts,
+                elapsed: x.elapsed,
+            },
+            (_, e) => e,
+        }
+    }
+
+    /// Reads the server's `Date` header; keeps the offset seen.
+    fn observe_date(&self, resp: &HttpResponse) -> Option<i64> {
+        let date = resp.header("date")?;
+        let server = httpdate(date)?;
+        let offset = server - time::OffsetDateTime::now_utc().unix_timestamp();
+        self.observed_offset.set(Some(offset));
+        Some(offset)
     }
 
     pub fn add_secret(&self, s: Secret) {
@@ -212,9 +298,12 @@ impl Transport {
         C: Fn(&HttpResponse) -> Verdict,
     {
         let max = self.cfg.max_attempts.max(1);
+        let started = Instant::now();
         // None: a budget too large to add to the clock, i.e. no limit.
-        let deadline = Instant::now().checked_add(self.budget());
+        let deadline = started.checked_add(self.budget());
+        self.exhausted.set(None);
         let mut attempt = 1;
+        let mut resigned = false;
         loop {
             let req = build(attempt)?;
             refuse_userinfo(&req.url)?;
@@ -226,9 +315,27 @@ impl Transport {
             match outcome {
                 Ok(resp) => {
                     self.log_response(&resp);
+                    let server_offset = self.observe_date(&resp);
                     let verdict = classify(&resp);
                     let retry_after = match verdict {
                         Verdict::Final => return Ok(resp),
+                        Verdict::ClockSkew => {
+                            // Refused at authentication: nothing was done,
+                            // so even a create may go again, once.
+                            let Some(offset) = server_offset.filter(|_| !resigned) else {
+                                return Ok(resp);
+                            };
+                            resigned = true;
+                            self.clock_offset.set(offset);
+                            self.debug_line(&format!(
+                                "* clock skew: the server's clock (Date: {}) is {offset:+} s off \
+                                 this machine's; signing again with the corrected time, and with \
+                                 it every later request of this run",
+                                resp.header("date").unwrap_or("")
+                            ));
+                            attempt += 1;
+                            continue;
+                        }
                         Verdict::NotProcessed { after } => Some(after),
                         Verdict::MaybeProcessed { after } if idempotency == Idempotency::Safe => {
                             Some(after)
@@ -238,7 +345,15 @@ impl Transport {
                     match retry_after {
                         Some(after)
                             if attempt < max && self.pause(attempt, after, deadline).await => {}
-                        _ => return Ok(resp),
+                        Some(_) => {
+                            // The answer said "try later" and no try is left.
+                            self.exhausted.set(Some(Exhausted {
+                                attempts: attempt,
+                                elapsed: started.elapsed(),
+                            }));
+                            return Ok(resp);
+                        }
+                        None => return Ok(resp),
                     }
                 }
                 Err(Failure::TooLarge { status }) => {
@@ -610,6 +725,17 @@ pub fn is_loopback_url(url: &str) -> bool {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         None => false,
     }
+}
+
+/// Unix seconds of an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`, the
+/// form every server sends today); None for anything else.
+pub fn httpdate(s: &str) -> Option<i64> {
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::PrimitiveDateTime::parse(s.trim(), &fmt)
+        .ok()
+        .map(|t| t.assume_utc().unix_timestamp())
 }
 
 /// Parses `Retry-After` in seconds (the HTTP form) or Alibaba's

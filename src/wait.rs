@@ -53,7 +53,7 @@ const TRANSIENT_LIMIT: u32 = 5;
 fn transient(e: &Error) -> bool {
     use crate::error::ErrorKind;
     match e {
-        Error::Network { .. } | Error::BadResponse { .. } => true,
+        Error::Network { .. } | Error::BadResponse { .. } | Error::Unavailable { .. } => true,
         Error::Provider(p) => matches!(
             p.kind,
             ErrorKind::Throttled | ErrorKind::Unavailable | ErrorKind::Server

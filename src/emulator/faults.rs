@@ -29,6 +29,9 @@ pub enum FaultKind {
     Html,
     /// The create or import is accepted but its image ends failed.
     FailImage,
+    /// The request is read, then the connection is closed without an
+    /// answer and nothing is done (a request lost on its way in).
+    Lost,
 }
 
 impl FaultKind {
@@ -42,6 +45,7 @@ impl FaultKind {
             "truncate" => FaultKind::Truncate,
             "html" => FaultKind::Html,
             "fail_image" | "fail" => FaultKind::FailImage,
+            "lost" => FaultKind::Lost,
             _ => return None,
         })
     }
@@ -114,7 +118,7 @@ impl Fault {
         }
         let kind = FaultKind::parse(parts[2]).ok_or_else(|| {
             format!(
-                "invalid fault kind '{}': expected throttle, error500, error503, delay, drop, truncate, html or fail_image",
+                "invalid fault kind '{}': expected throttle, error500, error503, delay, drop, lost, truncate, html or fail_image",
                 parts[2]
             )
         })?;

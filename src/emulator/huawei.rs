@@ -222,7 +222,7 @@ fn create_token(req: &Req, ctx: &mut Ctx) -> Resp {
             expires: Instant::now() + TOKEN_LIFETIME,
         },
     );
-    let now = time::OffsetDateTime::now_utc();
+    let now = super::now();
     let fmt = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
     );

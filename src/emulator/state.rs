@@ -15,6 +15,9 @@ pub const HW_USER_ID: &str = "0970dd7a1600d5c81f6ac001dde3e7f9";
 /// The project of the default Huawei region (cn-north-4).
 pub const HW_PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
 pub const HW_DEFAULT_REGION: &str = "cn-north-4";
+/// When the seeded images were made: long before any test runs, so a
+/// create of the same name can never take one for its own.
+pub const SEED_CREATED: &str = "2024-01-15T08:00:00Z";
 
 /// Project ids: cn-north-4 has the documented demo id, every other region
 /// a stable one derived from its name.
@@ -321,6 +324,7 @@ impl State {
                 Lifecycle::finished(ENS_PHASES),
             );
             ens.instance_id = Some("i-5rr1bnyrc4tswr8cq3w6y".into());
+            ens.created_at = SEED_CREATED.into();
             ens.set("Architecture", "x86_64");
             ens.set("Platform", "ubuntu");
             ens.set("OsVersion", "22.04");
@@ -352,6 +356,7 @@ impl State {
                 Lifecycle::finished(EC2_PHASES),
             );
             ec2.instance_id = Some("i-1234567890abcdef0".into());
+            ec2.created_at = SEED_CREATED.into();
             ec2.set("architecture", "x86_64");
             s.images.push(ec2);
         }

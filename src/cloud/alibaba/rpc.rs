@@ -200,7 +200,7 @@ pub fn fresh_request(ctx: &Ctx, api: &Api, action: &str, params: &Params) -> Res
         ctx.settings.signature_version.value,
         action,
         params,
-        OffsetDateTime::now_utc(),
+        ctx.transport.now(),
         &transport::random_hex(),
     ))
 }
@@ -225,7 +225,7 @@ pub async fn call(
             classify,
         )
         .await?;
-    let a = parse(api.provider, &resp)?;
+    let a = parse(api.provider, &resp).map_err(|e| ctx.transport.finish(e))?;
     // Only a dry run that was asked for may pass for one: otherwise the
     // request was real and "would have succeeded" says nothing of its fate.
     if a.dry_run && !ctx.dry_run {
@@ -249,6 +249,11 @@ pub fn classify(resp: &HttpResponse) -> Verdict {
         return Verdict::Final;
     }
     let code = error_fields(resp).map(|f| f.code);
+    // Refused for its timestamp: nothing was done; signed again with the
+    // server's time.
+    if code.as_deref().is_some_and(error_codes::clock_skew) {
+        return Verdict::ClockSkew;
+    }
     // Throttling is refused before any work: the one answer that proves
     // the request was not acted on.
     if code.as_deref().is_some_and(error_codes::not_processed) {

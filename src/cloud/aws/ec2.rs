@@ -9,7 +9,9 @@ use crate::cloud::aws::xml::Element;
 use crate::cloud::aws::{endpoint, errors, requests, xml};
 use crate::config::KeyPair;
 use crate::error::{Error, ErrorKind, Result};
-use crate::ops::{CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget};
+use crate::ops::{
+    Candidate, CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget,
+};
 use crate::provider::{Capabilities, Provider};
 use crate::sign::sigv4::{AwsCreds, sign_query_post};
 use crate::transport::{HttpRequest, HttpResponse, Idempotency, random_hex};
@@ -135,7 +137,7 @@ impl Ec2 {
                 &creds,
                 &self.region,
                 "ec2",
-                SystemTime::now(),
+                SystemTime::from(self.ctx.transport.now()),
             )
             .map_err(Error::config)?;
             let mut headers = vec![("content-type".to_string(), CONTENT_TYPE.to_string())];
@@ -177,7 +179,10 @@ impl Ec2 {
                     request_id: e.request_id,
                 });
             }
-            return Err(errors::to_error(resp, action, &self.region));
+            return Err(self
+                .ctx
+                .transport
+                .finish(errors::to_error(resp, action, &self.region)));
         }
         let bad = |msg: String| Error::BadResponse {
             message: format!("{action}: {msg}"),
@@ -209,41 +214,41 @@ impl Ec2 {
     }
 
     /// A CreateImage that failed ambiguously may still have made the
-    /// image: look for an AMI of that name and say what is there now.
-    async fn look_up_by_name(&self, e: Error, name: &str) -> Error {
-        let found = self.lookup(&requests::describe_images_named(name)).await;
-        let note = match found {
-            Ok(a) => {
-                let amis: Vec<String> = a
-                    .iter()
+    /// image: an AMI of that exact name made after the request was sent is
+    /// the result (`recovered`); otherwise the error says what is there.
+    async fn recover(&self, e: Error, name: &str, sent: time::OffsetDateTime) -> Result<Outcome> {
+        let found = self
+            .lookup(&requests::describe_images_named(name))
+            .await
+            .map(|a| {
+                a.iter()
                     .flat_map(|a| a.root.items("imagesSet"))
                     .filter(|i| i.text_of("name").as_deref() == Some(name))
                     .filter_map(|i| {
-                        let id = i.text_of("imageId")?;
-                        let state = i.text_of("imageState").unwrap_or_else(|| "unknown".into());
-                        Some(format!("{id}, {state}"))
+                        Some(Candidate {
+                            id: i.text_of("imageId")?,
+                            status: i.text_of("imageState").unwrap_or_default(),
+                            created: i.text_of("creationDate"),
+                        })
                     })
-                    .collect();
-                if amis.is_empty() {
-                    format!(
-                        "EC2 lists no AMI named '{name}' of yours right now (check again before \
-                         sending this again)"
-                    )
-                } else {
-                    format!(
-                        "an AMI named '{name}' exists now ({}): this request may have made it, \
-                         so check before sending it again",
-                        amis.join("; ")
-                    )
-                }
-            }
-            Err(_) => format!(
-                "the image may have been created anyway: look for an AMI named '{name}' \
-                 (aws ec2 describe-images --owners self --filters Name=name,Values='{name}') \
-                 before trying again"
-            ),
-        };
-        e.with_hint(&note)
+                    .collect::<Vec<_>>()
+            });
+        let (sent, margin) = self.ctx.transport.server_time(sent);
+        let c = crate::ops::settle(e, name, found, sent, margin)?;
+        eprintln!(
+            "imgctl: the answer to CreateImage was lost; AMI {} named '{name}' was made after the \
+             request was sent: it is this request's",
+            c.id
+        );
+        Ok(Outcome {
+            provider: "ec2",
+            operation: "create",
+            image_id: Some(c.id),
+            status: Some(c.status).filter(|s| !s.is_empty()),
+            name: Some(name.to_string()),
+            recovered: true,
+            ..Outcome::default()
+        })
     }
 
     /// A read; `None` when EC2 says the id is unknown (`*.NotFound`).
@@ -378,6 +383,7 @@ impl Backend for Ec2 {
     async fn create(&mut self, req: &CreateImage) -> Result<Outcome> {
         let q = requests::create_image(req, self.ctx.dry_run)?;
         // No idempotency token exists for CreateImage: never send it twice.
+        let sent_at = time::OffsetDateTime::now_utc();
         let sent = match self.call(&q, Idempotency::Unsafe).await {
             Ok(Sent::DryRun { request_id }) => {
                 return Ok(dry_outcome("create", request_id, Some(req.name.clone())));
@@ -387,7 +393,7 @@ impl Backend for Ec2 {
         };
         let (a, image_id) = match sent {
             Ok(done) => done,
-            Err(e) if e.is_ambiguous() => return Err(self.look_up_by_name(e, &req.name).await),
+            Err(e) if e.is_ambiguous() => return self.recover(e, &req.name, sent_at).await,
             Err(e) => return Err(e),
         };
         let mut o = self.outcome("create", &a);

@@ -40,6 +40,20 @@ const THROTTLED: &[&str] = &[
 /// of it does not prove the request was not acted on (DESIGN §5).
 const UNAVAILABLE: &[&str] = &["Unavailable", "ServiceUnavailable"];
 
+/// Refused because the request's time is too far from the server's: the
+/// codes botocore corrects the clock on, and the signature-expired form of
+/// `AuthFailure` / `SignatureDoesNotMatch`.
+pub fn is_clock_skew(code: &str, message: &str) -> bool {
+    match code {
+        "RequestExpired" | "RequestTimeTooSkewed" | "RequestInTheFuture" => true,
+        "AuthFailure" | "SignatureDoesNotMatch" | "InvalidSignatureException" => {
+            let m = message.to_ascii_lowercase();
+            m.contains("signature expired") || m.contains("request has expired")
+        }
+        _ => false,
+    }
+}
+
 pub fn is_throttle(code: &str) -> bool {
     THROTTLED.contains(&code)
 }
@@ -57,7 +71,14 @@ pub fn verdict(resp: &HttpResponse) -> Verdict {
         return Verdict::Final;
     }
     let after = retry_after(resp);
-    let code = error_of(resp).map(|e| e.code);
+    let err = error_of(resp);
+    if err
+        .as_ref()
+        .is_some_and(|e| is_clock_skew(&e.code, &e.message))
+    {
+        return Verdict::ClockSkew;
+    }
+    let code = err.map(|e| e.code);
     if code.as_deref().is_some_and(is_throttle) {
         return Verdict::NotProcessed { after };
     }

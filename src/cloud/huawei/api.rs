@@ -163,7 +163,7 @@ impl Client {
                 refreshed = true;
                 continue;
             }
-            return into_reply(resp);
+            return into_reply(resp).map_err(|e| self.transport.finish(e));
         }
     }
 
@@ -202,11 +202,16 @@ impl Client {
                 &key.iter().map(String::as_str).collect::<Vec<_>>(),
             )
         });
-        if let Some(v) = self.cached::<Value>(path.as_deref())
-            && let Some(id) = v["project_id"].as_str().filter(|s| !s.is_empty())
-        {
-            self.project_id = Some(id.to_string());
-            return Ok(id.to_string());
+        if let Some(id) = self.cached_project(path.as_deref()) {
+            self.project_id = Some(id.clone());
+            return Ok(id);
+        }
+        // One look-up for N runs that start together: the first fetches,
+        // the others wait for its entry.
+        let _lock = self.lock(path.as_deref()).await;
+        if let Some(id) = self.cached_project(path.as_deref()) {
+            self.project_id = Some(id.clone());
+            return Ok(id);
         }
         let region = self.region.clone();
         let call = Call {
@@ -228,7 +233,7 @@ impl Client {
             )));
         }
         if !(200..300).contains(&resp.status) {
-            return Err(errors::to_error(&resp));
+            return Err(self.transport.finish(errors::to_error(&resp)));
         }
         let id = auth::parse_projects(&resp.body, &region)?;
         self.store(path.as_deref(), &serde_json::json!({"project_id": id}));
@@ -281,6 +286,18 @@ impl Client {
             self.token = Some(t);
             return Ok(false);
         }
+        // One token for N runs that start together with an empty cache:
+        // the first fetches, the others wait for its entry and reuse it.
+        let _lock = self.lock(path.as_deref()).await;
+        if let Some(t) = self
+            .cached::<CachedToken>(path.as_deref())
+            .and_then(Token::from_cached)
+            && t.usable_at(OffsetDateTime::now_utc())
+        {
+            self.transport.add_secret(t.value.clone());
+            self.token = Some(t);
+            return Ok(false);
+        }
         let token = self.fetch_token().await?;
         self.transport.add_secret(token.value.clone());
         self.store(path.as_deref(), &token.to_cached());
@@ -300,6 +317,25 @@ impl Client {
                 None
             }
         }
+    }
+
+    fn cached_project(&self, path: Option<&Path>) -> Option<String> {
+        let v = self.cached::<Value>(path)?;
+        v["project_id"]
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    }
+
+    /// The lock of a cache entry while it is fetched (see `DiskCache::lock`).
+    async fn lock(&self, path: Option<&Path>) -> Option<crate::cache::CacheLock> {
+        let (c, p) = (self.cache.as_ref()?, path?);
+        let lock = c.lock(p, crate::cache::LOCK_WAIT).await;
+        if lock.is_none() {
+            self.transport
+                .debug_line("* could not take the cache lock in time: fetching on our own");
+        }
+        lock
     }
 
     fn store<T: serde::Serialize>(&self, path: Option<&Path>, value: &T) {
@@ -345,7 +381,7 @@ impl Client {
             )
             .await?;
         if !(200..300).contains(&resp.status) {
-            return Err(errors::to_error(&resp));
+            return Err(self.transport.finish(errors::to_error(&resp)));
         }
         auth::parse_token_response(&resp)
     }
@@ -354,7 +390,7 @@ impl Client {
         self.transport
             .send(
                 call.idempotency,
-                |_| self.build(call, OffsetDateTime::now_utc()),
+                |_| self.build(call, self.transport.now()),
                 classify,
             )
             .await
@@ -456,7 +492,9 @@ fn into_reply(resp: HttpResponse) -> Result<Reply> {
 /// Throttling and IMS flow control were not processed: send again.
 /// Other 5xx may have acted: only reads are sent again.
 fn classify(resp: &HttpResponse) -> Verdict {
-    if errors::is_retryable(resp) {
+    if errors::is_clock_skew(resp) {
+        Verdict::ClockSkew
+    } else if errors::is_retryable(resp) {
         Verdict::NotProcessed {
             after: retry_after(resp),
         }

@@ -68,6 +68,15 @@ pub fn is_retryable(resp: &HttpResponse) -> bool {
             && parse_body(&resp.body).is_some_and(|(c, _)| RETRYABLE_CODES.contains(&c.as_str())))
 }
 
+/// The API gateway's refusal of a request signed too far from its clock
+/// (`APIGW.0301` "signature expired"): nothing was done.
+pub fn is_clock_skew(resp: &HttpResponse) -> bool {
+    resp.status == 401
+        && parse_body(&resp.body).is_some_and(|(c, m)| {
+            c == "APIGW.0301" && m.to_ascii_lowercase().contains("signature expired")
+        })
+}
+
 pub fn request_id(resp: &HttpResponse) -> Option<String> {
     resp.header("x-request-id")
         .map(str::to_string)
