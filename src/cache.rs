@@ -85,16 +85,18 @@ impl DiskCache {
     /// runs that start together with an empty cache make one request: the
     /// first fetches, the others wait here and then read what it wrote.
     /// The lock is the operating system's advisory lock on a private
-    /// `….lock` file beside the entry, released when the guard is dropped
+    /// `locks/<entry>.lock` file (a directory of its own, 0700, so the
+    /// entries' directory holds entries only), released when the guard is dropped
     /// or the process ends (no stale lock survives a crash). `None` when
     /// no lock could be had within `wait` (or at all): the caller fetches
     /// on its own, as without a cache.
     pub async fn lock(&self, path: &Path, wait: Duration) -> Option<CacheLock> {
-        create_private_dir(&self.base, &self.dir).ok()?;
-        for d in [&self.base, &self.dir] {
+        let locks = self.base.join("locks");
+        create_private_dir(&self.base, &locks).ok()?;
+        for d in [&self.base, &locks] {
             check_private_dir(d).ok()?;
         }
-        let lock_path = path.with_extension("lock");
+        let lock_path = locks.join(path.with_extension("lock").file_name()?);
         let file = open_lock_file(&lock_path).ok()?;
         let start = Instant::now();
         let mut pause = Duration::from_millis(10);
@@ -311,6 +313,43 @@ mod tests {
         let q = c.entry("token", &["https://iam", "acct", "bob", "cn-north-4"]);
         assert_ne!(p, q);
         assert!(!p.to_string_lossy().contains("alice"));
+    }
+
+    /// One holder at a time; a second waits (bounded) and gets the lock
+    /// once the first lets go.
+    #[test]
+    fn the_lock_is_exclusive_and_bounded() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let c = DiskCache::new(Some(tmp.path().join("imgctl"))).unwrap();
+        let p = c.entry("token", &["k"]);
+        rt.block_on(async {
+            let first = c.lock(&p, Duration::from_millis(10)).await;
+            assert!(first.is_some());
+            let t = Instant::now();
+            let second = c.lock(&p, Duration::from_millis(150)).await;
+            assert!(second.is_none(), "two holders at once");
+            assert!(t.elapsed() >= Duration::from_millis(150), "did not wait");
+            assert!(
+                t.elapsed() < Duration::from_secs(2),
+                "waited past its bound"
+            );
+            drop(first);
+            assert!(c.lock(&p, Duration::from_millis(10)).await.is_some());
+        });
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let lock = tmp
+                .path()
+                .join("imgctl/locks")
+                .join(p.with_extension("lock").file_name().unwrap());
+            let mode = fs::metadata(lock).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
     }
 
     #[test]

@@ -246,6 +246,29 @@ impl Transport {
         (t, margin)
     }
 
+    /// A 2xx answer that could not be read (cut short, not the API's
+    /// shape) to a request that is safe to repeat: asked once more, as
+    /// the answer to a retried request is as good as the first.
+    pub fn reread(
+        &self,
+        idempotency: Idempotency,
+        status: u16,
+        e: &Error,
+        tries: &mut u32,
+    ) -> bool {
+        let again = idempotency == Idempotency::Safe
+            && (200..300).contains(&status)
+            && matches!(e, Error::BadResponse { .. })
+            && *tries == 0;
+        if again {
+            *tries += 1;
+            self.debug_line(
+                "* the answer could not be read; asking again (the request is safe to repeat)",
+            );
+        }
+        again
+    }
+
     /// Whether the last `send` gave up because retries ran out.
     pub fn exhausted(&self) -> Option<Exhausted> {
         self.exhausted.get()

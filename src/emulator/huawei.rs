@@ -51,7 +51,7 @@ fn request_id() -> String {
     hex_id(32)
 }
 
-fn apigw(status: u16, code: &str, msg: &str) -> Resp {
+pub fn apigw(status: u16, code: &str, msg: &str) -> Resp {
     let rid = request_id();
     Resp::json(
         status,

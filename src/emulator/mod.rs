@@ -369,6 +369,44 @@ async fn route(shared: &Shared, req: Req) -> Resp {
             r.drop_connection = true;
             r
         }
+        Some(FaultKind::Error401) => match api {
+            Api::Ens | Api::Ecs => alibaba::error(
+                provider,
+                &host,
+                401,
+                "InvalidAccessKeyId.NotFound",
+                "Specified access key is not found.",
+            ),
+            Api::Ec2 => ec2::error(
+                401,
+                "AuthFailure",
+                "AWS was not able to validate the provided access credentials",
+            ),
+            Api::Iam | Api::Ims => huawei::apigw(
+                401,
+                "APIGW.0301",
+                "Incorrect IAM authentication information: verify aksk signature fail",
+            ),
+        },
+        Some(FaultKind::Error403) => match api {
+            Api::Ens | Api::Ecs => alibaba::error(
+                provider,
+                &host,
+                403,
+                "Forbidden.RAM",
+                "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+            ),
+            Api::Ec2 => ec2::error(
+                403,
+                "UnauthorizedOperation",
+                "You are not authorized to perform this operation.",
+            ),
+            Api::Iam | Api::Ims => huawei::apigw(
+                403,
+                "APIGW.0302",
+                "The IAM user is not authorized to access the API.",
+            ),
+        },
         Some(FaultKind::Error500) => err(500),
         Some(FaultKind::Error503) => err(503),
         Some(FaultKind::Html) => Resp::new(
@@ -483,6 +521,29 @@ fn admin(shared: &Shared, req: &Req) -> Resp {
             }
         }
         ("GET", "/__imgctl/calls") => Resp::json(200, &json!(*lock(&shared.calls))),
+        ("GET", "/__imgctl/state") => {
+            // What the emulator holds, for tests that count what a command
+            // made (never a secret: tokens and nonces are left out).
+            let st = lock(&shared.state);
+            let images: Vec<_> = st
+                .images
+                .iter()
+                .map(|i| {
+                    json!({"provider": i.provider.as_str(), "id": i.id, "name": i.name,
+                           "description": i.description, "created_at": i.created_at})
+                })
+                .collect();
+            let tasks: Vec<_> = st
+                .tasks
+                .iter()
+                .map(|t| json!({"id": t.id, "image_id": t.image_id}))
+                .collect();
+            let jobs = st.jobs.len();
+            Resp::json(
+                200,
+                &json!({"images": images, "tasks": tasks, "jobs": jobs}),
+            )
+        }
         ("GET", "/__imgctl/clock") => Resp::json(200, &json!({"offset_s": clock_offset()})),
         ("POST", "/__imgctl/clock") => {
             match serde_json::from_slice::<serde_json::Value>(&req.body)
@@ -520,7 +581,8 @@ fn admin(shared: &Shared, req: &Req) -> Resp {
             &json!({"error": "unknown admin endpoint",
                     "endpoints": ["GET /__imgctl/health", "GET|POST|DELETE /__imgctl/faults",
                                   "GET /__imgctl/calls", "POST /__imgctl/reset",
-                                  "GET|POST /__imgctl/clock", "POST /__imgctl/expire-tokens"]}),
+                                  "GET|POST /__imgctl/clock", "POST /__imgctl/expire-tokens",
+                                  "GET /__imgctl/state"]}),
         ),
     }
 }

@@ -343,6 +343,7 @@ impl State {
         ecs.set("BootMode", "BIOS");
         ecs.set("Features.NvmeSupport", "unsupported");
         ecs.set("Features.ImdsSupport", "v1");
+        ecs.created_at = SEED_CREATED.into();
         s.images.push(ecs);
         for (id, name) in [
             (SEED_EC2_IMAGE, "demo-ec2-image"),
@@ -372,6 +373,7 @@ impl State {
         ims.set("min_ram", "0");
         ims.set("min_disk", "40");
         ims.set("__os_version", "Ubuntu 22.04 server 64bit");
+        ims.created_at = SEED_CREATED.into();
         s.images.push(ims);
         s.jobs.push(Job {
             id: SEED_IMS_JOB.into(),

@@ -217,15 +217,25 @@ pub async fn call(
 ) -> Result<Answer> {
     // Fail on missing keys before any attempt, not inside the retry loop.
     ctx.settings.require_keys()?;
-    let resp = ctx
-        .transport
-        .send(
-            idempotency,
-            |_attempt| fresh_request(ctx, api, action, params),
-            classify,
-        )
-        .await?;
-    let a = parse(api.provider, &resp).map_err(|e| ctx.transport.finish(e))?;
+    let mut rereads = 0;
+    let (resp, a) = loop {
+        let resp = ctx
+            .transport
+            .send(
+                idempotency,
+                |_attempt| fresh_request(ctx, api, action, params),
+                classify,
+            )
+            .await?;
+        match parse(api.provider, &resp) {
+            Ok(a) => break (resp, a),
+            Err(e)
+                if ctx
+                    .transport
+                    .reread(idempotency, resp.status, &e, &mut rereads) => {}
+            Err(e) => return Err(ctx.transport.finish(e)),
+        }
+    };
     // Only a dry run that was asked for may pass for one: otherwise the
     // request was real and "would have succeeded" says nothing of its fate.
     if a.dry_run && !ctx.dry_run {

@@ -149,12 +149,22 @@ impl Ec2 {
                 body: body.as_bytes().to_vec(),
             })
         };
-        let resp = self
-            .ctx
-            .transport
-            .send(idem, build, errors::verdict)
-            .await?;
-        self.read(&action, &resp)
+        let mut rereads = 0;
+        loop {
+            let resp = self
+                .ctx
+                .transport
+                .send(idem, build, errors::verdict)
+                .await?;
+            match self.read(&action, &resp) {
+                Err(e)
+                    if self
+                        .ctx
+                        .transport
+                        .reread(idem, resp.status, &e, &mut rereads) => {}
+                other => return other,
+            }
+        }
     }
 
     fn read(&self, action: &str, resp: &HttpResponse) -> Result<Sent> {

@@ -151,9 +151,18 @@ impl Client {
     /// try: a 401 means the request was not processed.
     pub async fn send(&mut self, call: &Call) -> Result<Reply> {
         let mut refreshed = false;
+        let mut rereads = 0;
         loop {
             let fetched_now = self.ensure_auth(call).await?;
             let resp = self.send_authenticated(call).await?;
+            if (200..300).contains(&resp.status)
+                && let Err(e) = into_reply(resp.clone())
+                && self
+                    .transport
+                    .reread(call.idempotency, resp.status, &e, &mut rereads)
+            {
+                continue;
+            }
             if resp.status == 401
                 && !refreshed
                 && !fetched_now
