@@ -302,3 +302,121 @@ Exit codes of imgctl:
   130  interrupted (Ctrl-C, SIGINT); during a wait the outcome so far is printed on stdout
   143  terminated (SIGTERM); as 130
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn provider(kind: ErrorKind) -> Error {
+        ProviderError {
+            kind,
+            code: "X".into(),
+            ..ProviderError::default()
+        }
+        .into()
+    }
+
+    /// The README's table, variant by variant.
+    #[test]
+    fn exit_codes() {
+        let cases: Vec<(Error, u8)> = vec![
+            (Error::usage("u"), 2),
+            (Error::config("c"), 3),
+            (provider(ErrorKind::Refused), 1),
+            (provider(ErrorKind::NotFound), 1),
+            (provider(ErrorKind::Server), 1),
+            (provider(ErrorKind::Auth), 4),
+            (provider(ErrorKind::Throttled), 5),
+            (provider(ErrorKind::Unavailable), 5),
+            (
+                Error::Network {
+                    message: "n".into(),
+                    attempts: 1,
+                    maybe_sent: false,
+                },
+                5,
+            ),
+            (Error::bad_response("b", 200), 1),
+            (Error::WaitTimeout("w".into()), 6),
+            (Error::Failed("f".into()), 7),
+            (Error::NotFound("n".into()), 1),
+            (Error::Interrupted, 130),
+            (Error::Terminated, 143),
+            (Error::Io("i".into()), 3),
+            (
+                Error::Unavailable {
+                    cause: Box::new(Error::bad_response("html", 502)),
+                    attempts: 3,
+                    elapsed: Duration::from_millis(2500),
+                },
+                5,
+            ),
+            (
+                Error::Unsettled {
+                    cause: Box::new(provider(ErrorKind::Server)),
+                    note: "n".into(),
+                },
+                5,
+            ),
+        ];
+        for (e, code) in cases {
+            assert_eq!(e.exit_code(), code, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn unavailable_says_attempts_and_time_and_keeps_the_cause() {
+        let e = Error::Unavailable {
+            cause: Box::new(Error::bad_response("<html>502 Bad Gateway</html>", 502)),
+            attempts: 3,
+            elapsed: Duration::from_millis(2500),
+        };
+        let s = e.to_string();
+        assert!(s.starts_with("unavailable:"), "{s}");
+        assert!(s.contains("3 attempts") && s.contains("2.5 s"), "{s}");
+        assert!(s.contains("502 Bad Gateway"), "{s}");
+        // Ambiguity is the cause's: a create after it is looked up.
+        assert!(e.is_ambiguous());
+        let throttled = Error::Unavailable {
+            cause: Box::new(provider(ErrorKind::Throttled)),
+            attempts: 1,
+            elapsed: Duration::ZERO,
+        };
+        assert!(!throttled.is_ambiguous());
+        assert!(throttled.to_string().contains("1 attempt over"));
+    }
+
+    #[test]
+    fn ambiguity() {
+        assert!(provider(ErrorKind::Server).is_ambiguous());
+        assert!(provider(ErrorKind::Unavailable).is_ambiguous());
+        assert!(!provider(ErrorKind::Throttled).is_ambiguous());
+        assert!(!provider(ErrorKind::Auth).is_ambiguous());
+        assert!(!provider(ErrorKind::Refused).is_ambiguous());
+        assert!(Error::bad_response("b", 200).is_ambiguous());
+        let net = |maybe_sent| Error::Network {
+            message: "n".into(),
+            attempts: 1,
+            maybe_sent,
+        };
+        assert!(net(true).is_ambiguous());
+        assert!(!net(false).is_ambiguous());
+        assert!(!Error::WaitTimeout("w".into()).is_ambiguous());
+    }
+
+    #[test]
+    fn hints_are_kept() {
+        let e = provider(ErrorKind::Server).with_hint("look it up");
+        assert!(e.to_string().contains("hint: look it up"), "{e}");
+        let e = Error::Unavailable {
+            cause: Box::new(Error::bad_response("b", 502)),
+            attempts: 2,
+            elapsed: Duration::ZERO,
+        }
+        .with_hint("later");
+        assert!(e.to_string().contains("hint: later"), "{e}");
+        let e = Error::Failed("x".into()).with_hint("h");
+        assert!(e.to_string().contains("hint: h"), "{e}");
+    }
+}

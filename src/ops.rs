@@ -1113,6 +1113,133 @@ impl ModifyImage {
 mod tests {
     use super::*;
 
+    fn cand(id: &str, created: Option<&str>) -> Candidate {
+        Candidate {
+            id: id.into(),
+            status: "Creating".into(),
+            created: created.map(str::to_string),
+        }
+    }
+
+    fn at(s: &str) -> OffsetDateTime {
+        parse_time(s).expect("time")
+    }
+
+    #[test]
+    fn creation_times() {
+        assert_eq!(at("2024-05-01T10:00:00Z").unix_timestamp(), 1714557600);
+        assert_eq!(at("2024-05-01T10:00:00.000Z").unix_timestamp(), 1714557600);
+        assert_eq!(at("2024-05-01T10:00Z").unix_timestamp(), 1714557600);
+        assert_eq!(at("2024-05-01T18:00:00+08:00").unix_timestamp(), 1714557600);
+        assert_eq!(at("2024-05-01T18:00+08:00").unix_timestamp(), 1714557600);
+        for bad in [
+            "",
+            "yesterday",
+            "2024-05-01",
+            "2024-13-01T10:00:00Z",
+            "T",
+            "+",
+            "-",
+        ] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+    }
+
+    /// Made after the request was sent (within the margin): ours. Before
+    /// it, of unknown age, or one of several new ones: not ours.
+    #[test]
+    fn recovery_is_judged_by_name_and_time() {
+        let sent = at("2024-05-01T10:00:00Z");
+        let m = Duration::from_secs(3);
+        let judge = |f: Vec<Candidate>| Recovery::judge(f, sent, m);
+        assert_eq!(judge(vec![]), Recovery::Nothing);
+        let new = cand("m-new", Some("2024-05-01T10:00:05Z"));
+        assert_eq!(judge(vec![new.clone()]), Recovery::Ours(new.clone()));
+        // Within the margin (clocks and whole seconds): still ours.
+        let edge = cand("m-edge", Some("2024-05-01T09:59:57Z"));
+        assert_eq!(judge(vec![edge.clone()]), Recovery::Ours(edge));
+        let early = cand("m-early", Some("2024-05-01T09:59:56Z"));
+        assert_eq!(
+            judge(vec![early.clone()]),
+            Recovery::NotOurs(vec![early.clone()])
+        );
+        let old = cand("m-old", Some("2024-01-15T08:00:00Z"));
+        assert_eq!(
+            judge(vec![old.clone()]),
+            Recovery::NotOurs(vec![old.clone()])
+        );
+        let unknown = cand("m-unknown", None);
+        assert_eq!(
+            judge(vec![unknown.clone()]),
+            Recovery::NotOurs(vec![unknown])
+        );
+        let garbled = cand("m-garbled", Some("soon"));
+        assert_eq!(
+            judge(vec![garbled.clone()]),
+            Recovery::NotOurs(vec![garbled])
+        );
+        // Where names may repeat (IMS), an older namesake does not hide ours.
+        assert_eq!(
+            judge(vec![old.clone(), new.clone()]),
+            Recovery::Ours(new.clone())
+        );
+        let new2 = cand("m-new2", Some("2024-05-01T10:00:09Z"));
+        assert_eq!(
+            judge(vec![new.clone(), new2.clone()]),
+            Recovery::NotOurs(vec![new, new2])
+        );
+    }
+
+    #[test]
+    fn settle_says_why_nothing_is_claimed() {
+        let sent = at("2024-05-01T10:00:00Z");
+        let m = Duration::from_secs(3);
+        let cause = || Error::bad_response("lost", 0);
+        let c = settle(
+            cause(),
+            "web",
+            Ok(vec![cand("m-1", Some("2024-05-01T10:00:01Z"))]),
+            sent,
+            m,
+        )
+        .expect("ours");
+        assert_eq!(c.id, "m-1");
+        let e = settle(
+            cause(),
+            "web",
+            Ok(vec![cand("m-old", Some("2024-01-15T08:00:00Z"))]),
+            sent,
+            m,
+        )
+        .unwrap_err();
+        assert_eq!(e.exit_code(), 5);
+        let s = e.to_string();
+        assert!(s.contains("m-old") && s.contains("not claimed"), "{s}");
+        assert!(s.contains("most likely did not take effect"), "{s}");
+        assert!(s.contains("2024-01-15T08:00:00Z"), "{s}");
+        let e = settle(cause(), "web", Ok(vec![]), sent, m).unwrap_err();
+        assert_eq!(e.exit_code(), 5);
+        assert!(e.to_string().contains("no image named 'web'"), "{e}");
+        let two = vec![
+            cand("m-a", Some("2024-05-01T10:00:01Z")),
+            cand("m-b", Some("2024-05-01T10:00:02Z")),
+        ];
+        let e = settle(cause(), "web", Ok(two), sent, m).unwrap_err();
+        assert!(e.to_string().contains("2 images named 'web'"), "{e}");
+        let e = settle(
+            cause(),
+            "web",
+            Err(Error::bad_response("html", 502)),
+            sent,
+            m,
+        )
+        .unwrap_err();
+        assert_eq!(e.exit_code(), 5);
+        assert!(e.to_string().contains("failed too"), "{e}");
+        // The first failure stays in the message.
+        assert!(e.to_string().contains("lost"), "{e}");
+    }
+
     #[test]
     fn region_ids() {
         for ok in ["cn-hangzhou", "us-east-1", "cn-north-4", "ap-southeast-1"] {

@@ -526,15 +526,13 @@ impl Transport {
         after: Option<Duration>,
         deadline: Option<Instant>,
     ) -> bool {
-        let d = match after {
-            Some(d) => d.min(Duration::from_secs(60)),
-            None => backoff(
-                self.cfg.backoff_base,
-                self.cfg.backoff_cap,
-                attempt,
-                random_u64(),
-            ),
-        };
+        let d = pause_for(
+            after,
+            self.cfg.backoff_base,
+            self.cfg.backoff_cap,
+            attempt,
+            random_u64(),
+        );
         if d >= left(deadline) {
             self.debug_line(&format!(
                 "* not retrying: a {} ms pause would pass the request's time limit",
@@ -617,6 +615,24 @@ fn left(deadline: Option<Instant>) -> Duration {
     deadline.map_or(Duration::MAX, |d| {
         d.saturating_duration_since(Instant::now())
     })
+}
+
+/// The longest pause a server's Retry-After may impose.
+pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
+
+/// The pause before the next attempt: the server's Retry-After (capped at
+/// [`RETRY_AFTER_CAP`]) when it sent one, else the jittered backoff.
+pub fn pause_for(
+    after: Option<Duration>,
+    base: Duration,
+    cap: Duration,
+    attempt: u32,
+    random: u64,
+) -> Duration {
+    match after {
+        Some(d) => d.min(RETRY_AFTER_CAP),
+        None => backoff(base, cap, attempt, random),
+    }
 }
 
 /// Exponential backoff with full jitter: a uniform pick in
@@ -788,6 +804,72 @@ mod tests {
         for a in 1..30 {
             assert!(backoff(b, cap, a, u64::MAX) <= cap);
         }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_its_cap() {
+        let b = Duration::from_millis(100);
+        let cap = Duration::from_secs(1);
+        // The ceiling of the pick: random = u64::MAX % (ceiling + 1).
+        let top = |a| backoff(b, cap, a, u64::MAX);
+        let ceiling = |ms: u64| Duration::from_millis(u64::MAX % (ms + 1));
+        assert_eq!(top(1), ceiling(100));
+        assert_eq!(top(2), ceiling(200));
+        assert_eq!(top(3), ceiling(400));
+        assert_eq!(top(5), ceiling(1000));
+        assert_eq!(backoff(b, cap, 3, 399), Duration::from_millis(399));
+        assert_eq!(backoff(b, cap, 3, 401), Duration::ZERO);
+        assert_eq!(backoff(Duration::ZERO, cap, 3, 7), Duration::ZERO);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_capped() {
+        let (b, cap) = (Duration::from_millis(100), Duration::from_secs(1));
+        assert_eq!(
+            pause_for(Some(Duration::from_secs(2)), b, cap, 1, 0),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            pause_for(Some(Duration::from_secs(59)), b, cap, 1, 0),
+            Duration::from_secs(59)
+        );
+        assert_eq!(
+            pause_for(Some(Duration::from_secs(3600)), b, cap, 1, 0),
+            Duration::from_secs(60)
+        );
+        assert_eq!(pause_for(None, b, cap, 1, 50), Duration::from_millis(50));
+        let r = |h: &[(&str, &str)]| HttpResponse {
+            status: 429,
+            headers: h
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: Vec::new(),
+        };
+        assert_eq!(
+            retry_after(&r(&[("Retry-After", "3")])),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            retry_after(&r(&[("x-acs-retry-after", "1500")])),
+            Some(Duration::from_millis(1500))
+        );
+        // The Alibaba header wins; a zero one falls back to Retry-After.
+        assert_eq!(
+            retry_after(&r(&[("x-acs-retry-after", "0"), ("retry-after", "4")])),
+            Some(Duration::from_secs(4))
+        );
+        assert_eq!(retry_after(&r(&[("Retry-After", "soon")])), None);
+        assert_eq!(retry_after(&r(&[])), None);
+    }
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(httpdate("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784111777));
+        assert_eq!(httpdate(" Thu, 01 Jan 1970 00:00:00 GMT "), Some(0));
+        assert_eq!(httpdate("Sunday, 06-Nov-94 08:49:37 GMT"), None);
+        assert_eq!(httpdate(""), None);
+        assert_eq!(httpdate("Sun, 06 Nov 1994 25:49:37 GMT"), None);
     }
 
     #[test]

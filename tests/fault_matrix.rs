@@ -417,3 +417,42 @@ fn fault_matrix_ec2() {
 fn fault_matrix_ims() {
     matrix("ims");
 }
+
+/// A server clock 20 minutes ahead: the create is refused once for its
+/// timestamp, signed again with the server's time, and every poll of the
+/// wait that follows keeps the correction (one correction per run).
+#[test]
+fn clock_skew_is_corrected_once_and_kept_for_the_wait() {
+    let emu = Emulator::start();
+    for provider in ["ens", "ecs", "ec2", "ims"] {
+        emu.admin("POST", "/__imgctl/reset", "");
+        emu.admin("POST", "/__imgctl/clock", r#"{"offset_s": 1200}"#);
+        let home = tempfile::tempdir().expect("tempdir");
+        let name = format!("skew-{provider}");
+        let mut all = vec!["--debug".to_string()];
+        all.extend(args(provider, Op::Create, &name));
+        all.extend(["--wait".into(), "--poll-interval".into(), "10ms".into()]);
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let o = emu.run(home.path(), &refs);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(0), "{provider}: {err}");
+        let corrections = err.matches("* clock skew:").count();
+        assert_eq!(corrections, 1, "{provider}: {err}");
+        assert!(
+            err.contains("+1200 s") || err.contains("+1199 s") || err.contains("+1201 s"),
+            "{provider}: {err}"
+        );
+        let v: Value = serde_json::from_str(stdout(&o).trim()).expect("one JSON object");
+        assert!(v["image_id"].is_string(), "{provider}: {v}");
+        assert_eq!(made(&emu, provider, Op::Create, &name), 1, "{provider}");
+        // Refused once, then every request went through.
+        let calls = emu.admin("GET", "/__imgctl/calls", "");
+        let refused = calls
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["status"].as_u64().is_some_and(|s| s >= 400))
+            .count();
+        assert_eq!(refused, 1, "{provider}: {calls}");
+    }
+}

@@ -173,3 +173,42 @@ fn parallel_runs_look_the_project_id_up_once() {
         "{RUNS} runs with an empty cache looked the project id up more than once"
     );
 }
+
+/// The token is scoped to the region's project: a run in another region
+/// with the same user must not reuse it (the cache key holds the region).
+#[test]
+fn the_token_cache_is_per_region() {
+    let emu = Emulator::start();
+    let home = tempfile::tempdir().expect("tempdir");
+    for region in [
+        "cn-north-4",
+        "ap-southeast-1",
+        "cn-north-4",
+        "ap-southeast-1",
+    ] {
+        let o = common::imgctl(
+            home.path(),
+            &[
+                "--emulator",
+                "--auth-mode",
+                "token",
+                "--region",
+                region,
+                "describe",
+                "--provider",
+                "ims",
+                "--image-id",
+                "33ad552d-1149-471c-8575-f1d02b9f3d1d",
+            ],
+            &[("IMGCTL_EMULATOR_URL", &emu.url)],
+        );
+        // The seeded image lives in cn-north-4: elsewhere it is not found.
+        let want = if region == "cn-north-4" { 0 } else { 1 };
+        assert_eq!(o.status.code(), Some(want), "{region}: {}", stderr(&o));
+    }
+    assert_eq!(
+        emu.calls("KeystoneCreateUserTokenByPassword"),
+        2,
+        "one token per region, each reused once"
+    );
+}

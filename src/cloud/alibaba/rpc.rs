@@ -762,6 +762,37 @@ mod tests {
             }
         );
         assert_eq!(classify(&j(200, "0")), Verdict::Final);
+        // A reused nonce was refused before any work: sent again, and the
+        // transport signs every attempt afresh (a new nonce).
+        assert_eq!(
+            classify(&j(400, "SignatureNonceUsed")),
+            Verdict::NotProcessed { after: None }
+        );
+        assert_eq!(
+            classify(&j(400, "InvalidTimeStamp.Expired")),
+            Verdict::ClockSkew
+        );
+        assert_eq!(classify(&j(400, "SignatureDoesNotMatch")), Verdict::Final);
+        assert_eq!(
+            classify(&resp(504, &[], "")),
+            Verdict::MaybeProcessed { after: None }
+        );
+    }
+
+    /// Retries that run out on a throttle leave its error a throttle
+    /// (exit 5), and a reused nonce is never a refusal (exit 1).
+    #[test]
+    fn retryable_codes_exit_5() {
+        for code in [
+            "Throttling.User",
+            "Throttling",
+            "SignatureNonceUsed",
+            "ServiceUnavailable",
+        ] {
+            let body = format!(r#"{{"Code":"{code}","Message":"m","RequestId":"R"}}"#);
+            let e = parse(Provider::Ens, &resp(400, &[], &body)).unwrap_err();
+            assert_eq!(e.exit_code(), 5, "{code}: {e}");
+        }
     }
 
     /// The header on a server failure does not make it "not processed":

@@ -581,6 +581,41 @@ mod tests {
         xml::parse(x).unwrap()
     }
 
+    /// Every state that cannot become available by itself ends a wait.
+    #[test]
+    fn terminal_image_states() {
+        for state in ["failed", "error", "invalid", "deregistered", "disabled"] {
+            let s = image_state(
+                "ami-1",
+                &el(&format!(
+                    "<item><imageId>ami-1</imageId><imageState>{state}</imageState></item>"
+                )),
+            );
+            assert!(
+                matches!(&s, PollState::Failed { status, .. } if status == state),
+                "{state}: {s:?}"
+            );
+        }
+        for state in ["pending", "transient"] {
+            let s = image_state(
+                "ami-1",
+                &el(&format!("<item><imageState>{state}</imageState></item>")),
+            );
+            assert!(matches!(s, PollState::Pending { .. }), "{state}: {s:?}");
+        }
+        let s = image_state(
+            "ami-1",
+            &el("<item><imageState>available</imageState></item>"),
+        );
+        assert_eq!(
+            s,
+            PollState::Done {
+                image_id: Some("ami-1".into()),
+                status: "available".into()
+            }
+        );
+    }
+
     #[test]
     fn image_states() {
         let s = image_state(

@@ -225,6 +225,86 @@ mod tests {
         )
     }
 
+    /// Credentials and permissions are exit 4, whatever the status.
+    #[test]
+    fn auth_codes_exit_4() {
+        for code in AUTH {
+            for status in [400, 401, 403] {
+                let e = to_error(&resp(status, &err(code)), "CreateImage", "us-east-1");
+                assert_eq!(e.exit_code(), 4, "{code} {status}: {e}");
+            }
+        }
+        for code in [
+            "UnauthorizedOperation",
+            "AccessDenied",
+            "ExpiredToken",
+            "AuthFailure",
+        ] {
+            assert!(AUTH.contains(&code), "{code}");
+        }
+        // Without an EC2 body, 401 and 403 are still authentication.
+        for status in [401, 403] {
+            let e = to_error(&resp(status, "<html/>"), "CreateImage", "us-east-1");
+            assert_eq!(e.exit_code(), 4, "{status}: {e}");
+        }
+        let e = to_error(&resp(503, ""), "CreateImage", "us-east-1");
+        assert_eq!(e.exit_code(), 5, "{e}");
+        let e = to_error(&resp(502, "<html/>"), "CreateImage", "us-east-1");
+        assert_eq!(e.exit_code(), 1, "{e}");
+        assert!(e.is_ambiguous());
+    }
+
+    #[test]
+    fn kinds() {
+        let kind = |status, code: &str| match to_error(&resp(status, &err(code)), "A", "r") {
+            Error::Provider(p) => p.kind,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(kind(503, "RequestLimitExceeded"), ErrorKind::Throttled);
+        assert_eq!(kind(503, "Unavailable"), ErrorKind::Unavailable);
+        assert_eq!(kind(500, "ServiceUnavailable"), ErrorKind::Unavailable);
+        assert_eq!(kind(500, "InternalError"), ErrorKind::Server);
+        assert_eq!(kind(400, "InvalidAMIID.NotFound"), ErrorKind::NotFound);
+        assert_eq!(kind(400, "InvalidAMIName.Duplicate"), ErrorKind::Refused);
+    }
+
+    #[test]
+    fn clock_skew() {
+        let skew = |status, code: &str, msg: &str| {
+            verdict(&resp(
+                status,
+                &format!(
+                    "<Response><Errors><Error><Code>{code}</Code><Message>{msg}</Message></Error></Errors><RequestID>r</RequestID></Response>"
+                ),
+            ))
+        };
+        assert_eq!(
+            skew(400, "RequestExpired", "Request has expired."),
+            Verdict::ClockSkew
+        );
+        assert_eq!(skew(403, "RequestTimeTooSkewed", "x"), Verdict::ClockSkew);
+        assert_eq!(
+            skew(
+                401,
+                "AuthFailure",
+                "Signature expired: 20240101T000000Z is now earlier than 20240101T000500Z"
+            ),
+            Verdict::ClockSkew
+        );
+        assert_eq!(
+            skew(
+                401,
+                "AuthFailure",
+                "AWS was not able to validate the provided access credentials"
+            ),
+            Verdict::Final
+        );
+        assert_eq!(
+            skew(400, "InvalidParameterValue", "signature expired"),
+            Verdict::Final
+        );
+    }
+
     #[test]
     fn verdicts() {
         assert_eq!(verdict(&resp(200, "<x/>")), Verdict::Final);

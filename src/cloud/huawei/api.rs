@@ -560,6 +560,62 @@ fn signing_host(base: &str) -> String {
 mod tests {
     use super::*;
 
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn verdicts() {
+        // A bare 429 and IMS flow control were not processed.
+        assert_eq!(
+            classify(&resp(429, "")),
+            Verdict::NotProcessed { after: None }
+        );
+        assert_eq!(
+            classify(&resp(
+                400,
+                r#"{"error":{"code":"IMG.0060","message":"flow control"}}"#
+            )),
+            Verdict::NotProcessed { after: None }
+        );
+        // Any 5xx may have acted, whatever its body.
+        for (status, body) in [
+            (500, r#"{"error_code":"IMG.0999","error_msg":"x"}"#),
+            (502, "<html>Bad Gateway</html>"),
+            (
+                503,
+                r#"{"error_code":"APIGW.0202","error_msg":"Backend unavailable"}"#,
+            ),
+            (504, ""),
+        ] {
+            assert_eq!(
+                classify(&resp(status, body)),
+                Verdict::MaybeProcessed { after: None },
+                "{status}"
+            );
+        }
+        assert_eq!(classify(&resp(200, "{}")), Verdict::Final);
+        assert_eq!(classify(&resp(404, "")), Verdict::Final);
+        assert_eq!(
+            classify(&resp(
+                401,
+                r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: signature expired"}"#
+            )),
+            Verdict::ClockSkew
+        );
+        assert_eq!(
+            classify(&resp(
+                401,
+                r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail"}"#
+            )),
+            Verdict::Final
+        );
+    }
+
     #[test]
     fn urls() {
         assert_eq!(

@@ -710,6 +710,16 @@ mod tests {
     fn jobs() {
         let j = json!({"status":"RUNNING","entities":{"process_percent":0.2}});
         assert_eq!(job_progress(&j), Some(20));
+        // A fraction: 1.0 is done (100%), not 1%; a percentage is kept.
+        let p = |v: f64| job_progress(&json!({"entities":{"process_percent":v}}));
+        assert_eq!(p(1.0), Some(100));
+        assert_eq!(p(0.0), Some(0));
+        assert_eq!(p(0.5), Some(50));
+        assert_eq!(p(45.0), Some(45));
+        assert_eq!(p(100.0), Some(100));
+        assert_eq!(p(250.0), Some(100));
+        assert_eq!(p(-3.0), Some(0));
+        assert_eq!(job_progress(&json!({"entities":{}})), None);
         let f = json!({"status":"FAIL","fail_reason":"disk too small","error_code":"IMS.0001"});
         assert_eq!(job_failure(&f), "disk too small (IMS.0001)");
         assert_eq!(job_failure(&json!({"fail_reason":null})), "no reason given");
