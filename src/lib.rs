@@ -9,6 +9,8 @@ pub mod config;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod ops;
 pub mod output;
 pub mod provider;

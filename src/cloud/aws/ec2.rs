@@ -329,7 +329,7 @@ impl Ec2 {
 /// An image's state as the waiter sees it. `failed` is the only failure
 /// botocore's waiter knows; `error`, `invalid`, `deregistered` and
 /// `disabled` cannot become `available` by themselves either.
-fn image_state(image_id: &str, img: &Element) -> PollState {
+pub(crate) fn image_state(image_id: &str, img: &Element) -> PollState {
     let status = img.text_of("imageState").unwrap_or_default();
     match status.as_str() {
         "available" => PollState::Done {
@@ -357,12 +357,12 @@ fn image_state(image_id: &str, img: &Element) -> PollState {
     }
 }
 
-enum TaskState {
+pub(crate) enum TaskState {
     Completed(String),
     Other(PollState),
 }
 
-fn task_state(task: &Element) -> TaskState {
+pub(crate) fn task_state(task: &Element) -> TaskState {
     let status = task.text_of("status").unwrap_or_default();
     let message = task.text_of("statusMessage").unwrap_or_default();
     let failed_message = {

@@ -474,7 +474,7 @@ impl Client {
     }
 }
 
-fn into_reply(resp: HttpResponse) -> Result<Reply> {
+pub(crate) fn into_reply(resp: HttpResponse) -> Result<Reply> {
     if !(200..300).contains(&resp.status) {
         return Err(errors::to_error(&resp));
     }
@@ -500,7 +500,7 @@ fn into_reply(resp: HttpResponse) -> Result<Reply> {
 
 /// Throttling and IMS flow control were not processed: send again.
 /// Other 5xx may have acted: only reads are sent again.
-fn classify(resp: &HttpResponse) -> Verdict {
+pub(crate) fn classify(resp: &HttpResponse) -> Verdict {
     if errors::is_clock_skew(resp) {
         Verdict::ClockSkew
     } else if errors::is_retryable(resp) {

@@ -588,7 +588,7 @@ fn no_field(reply: &Reply, field: &str) -> Error {
     }
 }
 
-fn job_image_id(job: &Value) -> Option<String> {
+pub(crate) fn job_image_id(job: &Value) -> Option<String> {
     let e = &job["entities"];
     e["image_id"]
         .as_str()
@@ -598,13 +598,13 @@ fn job_image_id(job: &Value) -> Option<String> {
 }
 
 /// `process_percent` is a fraction in the docs (0.20); tolerate a percentage.
-fn job_progress(job: &Value) -> Option<u8> {
+pub(crate) fn job_progress(job: &Value) -> Option<u8> {
     let p = job["entities"]["process_percent"].as_f64()?;
     let pct = if p <= 1.0 { p * 100.0 } else { p };
     Some(pct.clamp(0.0, 100.0).round() as u8)
 }
 
-fn job_failure(job: &Value) -> String {
+pub(crate) fn job_failure(job: &Value) -> String {
     let reason = job["fail_reason"].as_str().unwrap_or("no reason given");
     match job["error_code"].as_str().filter(|c| !c.is_empty()) {
         Some(code) => format!("{reason} ({code})"),
