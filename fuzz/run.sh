@@ -31,6 +31,10 @@ jobs="${3:-1}"
 work="$here/runs/$target"
 mkdir -p "$work" "$here/artifacts/$target"
 cp -n "$here/corpus/$target"/* "$work/" 2>/dev/null || true
+parallel=()
+# With -jobs libFuzzer writes each worker's log to ./fuzz-N.log: keep
+# them in the run directory.
+[ "$jobs" -gt 1 ] && parallel=(-jobs="$jobs" -workers="$jobs") && cd "$work/.."
 exec "$CARGO_TARGET_DIR/$triple/release/$target" "$work" \
-    -max_total_time="$secs" -jobs="$jobs" -workers="$jobs" -max_len=65536 \
+    -max_total_time="$secs" -max_len=65536 "${parallel[@]}" \
     -print_final_stats=1 -artifact_prefix="$here/artifacts/$target/"
