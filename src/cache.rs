@@ -122,6 +122,35 @@ pub struct CacheLock {
 /// before it fetches on its own.
 pub const LOCK_WAIT: Duration = Duration::from_secs(30);
 
+/// A private (0700) directory for one process's caches, removed with
+/// everything in it when dropped: `--emulator` runs keep their tokens
+/// here, so nothing of theirs piles up in the user's cache.
+pub struct TempCacheDir(PathBuf);
+
+impl TempCacheDir {
+    pub fn new() -> std::io::Result<TempCacheDir> {
+        let p =
+            std::env::temp_dir().join(format!("imgctl-{}-{}", std::process::id(), random_hex()));
+        let mut b = fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+        // Not recursive: an existing path (planted or not) is an error.
+        b.create(&p)?;
+        Ok(TempCacheDir(p))
+    }
+
+    /// The cache base (what `config::cache_dir` would give).
+    pub fn path(&self) -> PathBuf {
+        self.0.join("imgctl")
+    }
+}
+
+impl Drop for TempCacheDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
 /// The rule for every cache imgctl keeps, whatever it holds: a cached
 /// file is used only when it belongs to this user and nobody else may read
 /// or write it, and a directory only when it belongs to this user and

@@ -200,6 +200,126 @@ impl Error {
     }
 }
 
+/// `--error-format`: how a failure is written on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorFormat {
+    /// Readable text (the default).
+    #[default]
+    Text,
+    /// The text, then one JSON object as the last line of stderr.
+    Json,
+}
+
+impl ErrorFormat {
+    pub fn parse(s: &str) -> Option<ErrorFormat> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "text" => Some(ErrorFormat::Text),
+            "json" => Some(ErrorFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+/// What the caller knew when the failure happened: the provider and the
+/// image concerned, which not every error carries itself.
+#[derive(Debug, Clone, Default)]
+pub struct ErrorContext {
+    pub provider: Option<Provider>,
+    pub image_id: Option<String>,
+}
+
+impl Error {
+    /// The kind a script branches on; one per exit code.
+    pub fn kind_name(&self) -> &'static str {
+        match self.exit_code() {
+            exit::USAGE => "usage",
+            exit::CONFIG => "config",
+            exit::AUTH => "auth",
+            exit::NETWORK => "unavailable",
+            exit::WAIT_TIMEOUT => "wait_timeout",
+            exit::FAILED_STATE => "failed_state",
+            exit::INTERRUPTED | exit::TERMINATED => "interrupted",
+            _ => "refused",
+        }
+    }
+
+    /// Trying the same command again later may succeed.
+    pub fn retryable(&self) -> bool {
+        self.exit_code() == exit::NETWORK
+    }
+
+    /// The one JSON object `--error-format json` writes as the last line
+    /// of stderr: `{"error": {exit_code, kind, message, provider,
+    /// provider_code, http_status, request_id, hint, image_id?, retryable}}`.
+    pub fn report(&self, ctx: &ErrorContext) -> serde_json::Value {
+        use serde_json::{Value, json};
+        let opt = |s: Option<&str>| s.map_or(Value::Null, |s| json!(s));
+        let status = |n: u16| if n == 0 { Value::Null } else { json!(n) };
+        // Advice is kept apart from the message wherever it was appended.
+        let split = |text: String| match text.split_once("\n  hint: ") {
+            Some((m, h)) => (m.to_string(), Some(h.to_string())),
+            None => (text, None),
+        };
+        let (message, hint, code, http, request_id, provider) = match self {
+            Error::Provider(p) => (
+                if p.message.is_empty() {
+                    p.code.clone()
+                } else {
+                    p.message.clone()
+                },
+                p.hint.clone(),
+                Some(p.code.as_str()),
+                status(p.http_status),
+                p.request_id.as_deref(),
+                p.provider.or(ctx.provider),
+            ),
+            Error::BadResponse {
+                message,
+                http_status,
+                request_id,
+            } => {
+                let (m, h) = split(message.clone());
+                (
+                    m,
+                    h,
+                    None,
+                    status(*http_status),
+                    request_id.as_deref(),
+                    ctx.provider,
+                )
+            }
+            other => {
+                let (m, h) = split(other.to_string());
+                (m, h, None, Value::Null, None, ctx.provider)
+            }
+        };
+        let mut e = serde_json::Map::new();
+        e.insert("exit_code".into(), json!(self.exit_code()));
+        e.insert("kind".into(), json!(self.kind_name()));
+        e.insert("message".into(), json!(message));
+        e.insert("provider".into(), opt(provider.map(Provider::as_str)));
+        e.insert("provider_code".into(), opt(code));
+        e.insert("http_status".into(), http);
+        e.insert("request_id".into(), opt(request_id));
+        e.insert("hint".into(), opt(hint.as_deref()));
+        // Retries that ran out, or a create left unsettled: the cloud's
+        // code, status and request id are the last answer's.
+        if let Error::Unavailable { cause, .. } | Error::Unsettled { cause, .. } = self {
+            let inner = cause.report(ctx);
+            for k in ["provider_code", "http_status", "request_id"] {
+                if let Some(v) = inner["error"].get(k).filter(|v| !v.is_null()) {
+                    e.insert(k.into(), v.clone());
+                }
+            }
+        }
+        if let Some(id) = &ctx.image_id {
+            e.insert("image_id".into(), json!(id));
+        }
+        e.insert("retryable".into(), json!(self.retryable()));
+        json!({ "error": Value::Object(e) })
+    }
+}
+
 impl From<ProviderError> for Error {
     fn from(p: ProviderError) -> Self {
         Error::Provider(Box::new(p))
@@ -301,6 +421,12 @@ Exit codes of imgctl:
   7    the operation reached a failed state (e.g. ENS Pack_failed, EC2 failed, IMS job FAIL)
   130  interrupted (Ctrl-C, SIGINT); during a wait the outcome so far is printed on stdout
   143  terminated (SIGTERM); as 130
+
+With --error-format json (or IMGCTL_ERROR_FORMAT=json) every failure also ends
+stderr with one JSON object: {\"error\": {exit_code, kind, message, provider,
+provider_code, http_status, request_id, hint, image_id (when known), retryable}};
+kind is usage (2), config (3), refused (1), auth (4), unavailable (5),
+wait_timeout (6), failed_state (7) or interrupted (130, 143).
 ";
 
 #[cfg(test)]

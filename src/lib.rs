@@ -6,6 +6,7 @@ pub mod cache;
 pub mod cli;
 pub mod cloud;
 pub mod config;
+pub mod config_write;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod provider;
 pub mod secret;
 pub mod sign;
 pub mod transport;
+pub mod vocab;
 pub mod wait;
 
 pub use cli::main_entry;

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
 use crate::provider::Provider;
+use crate::vocab::State;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Tag {
@@ -127,6 +128,210 @@ pub struct DescribeImage {
     pub image_id: String,
 }
 
+/// `list`: the caller's own images, filtered and paged.
+#[derive(Debug, Clone, Default)]
+pub struct ListImages {
+    /// Exact name (the cloud's filter may be fuzzy: matched again here).
+    pub name: Option<String>,
+    /// A true prefix of the name.
+    pub name_prefix: Option<String>,
+    /// In the cloud's own spelling once validated.
+    pub status: Option<String>,
+    /// Stop after this many images (default: all).
+    pub limit: Option<usize>,
+    /// Images asked for per request (default: the cloud's maximum).
+    pub page_size: Option<usize>,
+}
+
+/// `delete`.
+#[derive(Debug, Clone, Default)]
+pub struct DeleteImage {
+    pub image_id: String,
+    /// EC2: delete the AMI's EBS snapshots; IMS: delete_backup.
+    pub delete_snapshots: bool,
+    /// ECS: Force (delete even when instances use the image).
+    pub force: bool,
+}
+
+/// `copy`: to another region.
+#[derive(Debug, Clone, Default)]
+pub struct CopyImage {
+    pub image_id: String,
+    pub to_region: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// IMS: the IAM agency the cross-region copy runs as.
+    pub agency_name: Option<String>,
+}
+
+/// One image of a list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImageSummary {
+    pub image_id: String,
+    pub name: Option<String>,
+    pub status: Option<String>,
+    /// The neutral state beside `status` (filled before printing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<State>,
+    /// RFC 3339, or null when the cloud gave none (or nothing readable).
+    pub created: Option<String>,
+}
+
+/// Per provider: the image states the cloud knows, in its spelling.
+pub fn image_statuses(p: Provider) -> &'static [&'static str] {
+    match p {
+        Provider::Ec2 => &[
+            "pending",
+            "available",
+            "invalid",
+            "deregistered",
+            "transient",
+            "failed",
+            "error",
+            "disabled",
+        ],
+        Provider::Ecs => &[
+            "Creating",
+            "Waiting",
+            "Available",
+            "UnAvailable",
+            "CreateFailed",
+            "Deprecated",
+        ],
+        Provider::Ens => &[
+            "Creating",
+            "Packing",
+            "Uploading",
+            "Pack_failed",
+            "Upload_failed",
+            "Available",
+            "Unavailable",
+            "Copying",
+        ],
+        Provider::Ims => &["queued", "saving", "active", "killed", "deleted"],
+    }
+}
+
+impl ListImages {
+    /// Checks the values and puts `--status` in the cloud's spelling
+    /// (accepted in any case; `available` also names IMS's `active`).
+    pub fn validate(&mut self, p: Provider) -> Result<()> {
+        if self.name.is_some() && self.name_prefix.is_some() {
+            return Err(Error::usage("--name and --name-prefix exclude each other"));
+        }
+        for (flag, v) in [("--name", &self.name), ("--name-prefix", &self.name_prefix)] {
+            if v.as_deref().is_some_and(str::is_empty) {
+                return Err(Error::usage(format!("{flag} must not be empty")));
+            }
+        }
+        if self.limit == Some(0) {
+            return Err(Error::usage("--limit must be at least 1"));
+        }
+        if let Some(s) = &self.status {
+            let known = image_statuses(p);
+            let wanted = if p == Provider::Ims && s.eq_ignore_ascii_case("available") {
+                "active"
+            } else {
+                s.as_str()
+            };
+            let Some(found) = known.iter().find(|k| k.eq_ignore_ascii_case(wanted)) else {
+                return Err(Error::usage(format!(
+                    "invalid --status '{s}' for {}: expected one of {}",
+                    p.as_str(),
+                    known.join(", ")
+                )));
+            };
+            self.status = Some(found.to_string());
+        }
+        if let Some(n) = self.page_size {
+            let (lo, hi) = page_size_range(p);
+            if !(lo..=hi).contains(&n) {
+                return Err(Error::usage(format!(
+                    "--page-size for {} is {lo}-{hi}",
+                    p.as_str()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// What to ask for per request.
+    pub fn page_size(&self, p: Provider) -> usize {
+        self.page_size.unwrap_or(page_size_range(p).1)
+    }
+
+    /// The client-side filter: `--name` exact, `--name-prefix` a true
+    /// prefix, `--status` exact (clouds whose filters are fuzzy, prefix-less
+    /// or missing all end here).
+    pub fn keeps(&self, name: Option<&str>, status: Option<&str>) -> bool {
+        let name = name.unwrap_or_default();
+        self.name.as_deref().is_none_or(|n| n == name)
+            && self
+                .name_prefix
+                .as_deref()
+                .is_none_or(|p| name.starts_with(p))
+            && self.status.as_deref().is_none_or(|s| status == Some(s))
+    }
+
+    /// Whether `count` images are enough.
+    pub fn full(&self, count: usize) -> bool {
+        self.limit.is_some_and(|l| count >= l)
+    }
+}
+
+/// MaxResults / PageSize / limit bounds per cloud.
+fn page_size_range(p: Provider) -> (usize, usize) {
+    match p {
+        // DescribeImages: the EC2 pagination guide's 1000; 5 is the
+        // smallest MaxResults EC2's Describe* calls accept.
+        Provider::Ec2 => (5, 1000),
+        Provider::Ecs => (1, 100),
+        Provider::Ens => (1, 50),
+        // The API's own default page is 500.
+        Provider::Ims => (1, 500),
+    }
+}
+
+/// A creation time as RFC 3339 UTC, the one format of every outcome
+/// (`vocab::rfc3339_utc`): ECS's minutes-only `…T10:22Z` gains `:00`,
+/// fractions and offsets go; anything that does not parse becomes null.
+pub fn normalize_created(s: Option<&str>) -> Option<String> {
+    crate::vocab::rfc3339_utc(s?)
+}
+
+impl DeleteImage {
+    pub fn validate(&self) -> Result<()> {
+        if self.image_id.trim().is_empty() {
+            return Err(Error::usage("--image-id must not be empty"));
+        }
+        Ok(())
+    }
+}
+
+impl CopyImage {
+    pub fn validate(&self, p: Provider) -> Result<()> {
+        if self.image_id.trim().is_empty() {
+            return Err(Error::usage("--image-id must not be empty"));
+        }
+        if self.to_region.trim().is_empty() {
+            return Err(Error::usage("--to-region must not be empty"));
+        }
+        if let Some(n) = &self.name {
+            validate_image_name(p, n)?;
+        }
+        if let Some(d) = &self.description {
+            validate_description(p, d)?;
+        }
+        if p == Provider::Ims && self.agency_name.as_deref().is_none_or(str::is_empty) {
+            return Err(Error::usage(
+                "ims copy needs --agency-name: the IAM agency (with IMS Administrator in both \
+                 regions) that the cross-region copy runs as",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// What `wait` follows: an image, an IMS job, or an EC2 import task.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WaitTarget {
@@ -148,20 +353,41 @@ pub struct WaitFor {
 pub struct Outcome {
     pub provider: &'static str,
     pub operation: &'static str,
+    /// `list`: the images found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<ImageSummary>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
+    /// `copy`: the image copied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_image_id: Option<String>,
+    /// `copy`: the destination region.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
+    /// The cloud's own status, as it wrote it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The neutral state beside `status`; filled from the cloud's status
+    /// table before printing when a backend leaves it empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<State>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<u8>,
+    /// RFC 3339 UTC. `Some(None)` prints `null` (describe and wait: the
+    /// cloud gave no time); `None` leaves the field out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// `delete --delete-snapshots` (EC2): the snapshots deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshots_deleted: Option<Vec<String>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub dry_run: bool,
     /// The create's answer was lost and the image was found by its exact
@@ -220,6 +446,44 @@ impl Recovery {
         match new.as_slice() {
             [one] => Recovery::Ours((*one).clone()),
             _ => Recovery::NotOurs(found),
+        }
+    }
+}
+
+impl Outcome {
+    /// Takes what a look at the image (or job, or task) showed.
+    pub fn observed(&mut self, obs: &Observation) {
+        self.status = Some(obs.status.clone());
+        self.state = Some(obs.state);
+        self.progress = obs.progress;
+        self.created = Some(obs.created.clone());
+        if obs.image_id.is_some() {
+            self.image_id = obs.image_id.clone();
+        }
+    }
+}
+
+/// One look at a waited-for thing: the cloud's own status and the neutral
+/// state it means, which is what the waiter decides on.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Observation {
+    pub status: String,
+    pub state: State,
+    pub progress: Option<u8>,
+    /// For a job or task, the image it produced (or is producing).
+    pub image_id: Option<String>,
+    /// Why it failed, when it did.
+    pub message: String,
+    /// The image's creation time, RFC 3339 UTC.
+    pub created: Option<String>,
+}
+
+impl Observation {
+    pub fn new(status: impl Into<String>, state: State) -> Self {
+        Observation {
+            status: status.into(),
+            state,
+            ..Observation::default()
         }
     }
 }
@@ -327,20 +591,7 @@ pub fn parse_time(s: &str) -> Option<OffsetDateTime> {
 /// One observation of a waited-for thing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PollState {
-    /// Still on its way; `status` is the cloud's own word.
-    Pending {
-        status: String,
-        progress: Option<u8>,
-    },
-    /// Usable. For a job or task, `image_id` is what it produced.
-    Done {
-        image_id: Option<String>,
-        status: String,
-    },
-    Failed {
-        status: String,
-        message: String,
-    },
+    Seen(Observation),
     /// The cloud does not know the id (yet): right after a create this is
     /// eventual consistency, not failure.
     NotFound,
@@ -814,18 +1065,6 @@ pub fn validate_region(region: &str) -> Result<()> {
     )))
 }
 
-fn one_of(flag: &str, v: &str, allowed: &[&str], provider: Provider) -> Result<()> {
-    if allowed.contains(&v) {
-        Ok(())
-    } else {
-        Err(Error::usage(format!(
-            "invalid {flag} '{v}' for {}: expected one of {}",
-            provider.as_str(),
-            allowed.join(", ")
-        )))
-    }
-}
-
 fn check_url_scheme(provider: Provider, url: &ObjectUrl) -> Result<()> {
     let want = match provider {
         Provider::Ens | Provider::Ecs => "oss",
@@ -896,9 +1135,6 @@ impl CreateImage {
                 ))
             })?;
         }
-        if let Some(b) = &self.boot_mode {
-            one_of("--boot-mode", b, &["BIOS", "UEFI"], p)?;
-        }
         if let (Some(a), Some(b)) = (self.min_ram, self.max_ram)
             && a > b
         {
@@ -946,38 +1182,13 @@ impl ImportImage {
                         return Err(Error::usage(format!("ens import needs {flag}")));
                     }
                 }
-                if let Some(t) = &self.os_type {
-                    one_of("--os-type", t, &["linux", "windows"], p)?;
-                }
             }
             Provider::Ecs => {
-                if let Some(t) = &self.os_type {
-                    one_of("--os-type", t, &["linux", "windows"], p)?;
-                }
-                if let Some(f) = &self.format {
-                    one_of("--format", f, &["RAW", "VHD", "QCOW2", "VMDK"], p)?;
-                }
-                if let Some(a) = &self.architecture {
-                    one_of("--architecture", a, &["i386", "x86_64", "arm64"], p)?;
-                }
-                if let Some(b) = &self.boot_mode {
-                    one_of("--boot-mode", b, &["BIOS", "UEFI"], p)?;
-                }
                 if self.disks.len() > 16 {
                     return Err(Error::usage("ecs imports at most 16 data disks"));
                 }
             }
-            Provider::Ec2 => {
-                if let Some(f) = &self.format {
-                    one_of("--format", f, &["OVA", "VHD", "VHDX", "VMDK", "RAW"], p)?;
-                }
-                if let Some(b) = &self.boot_mode {
-                    one_of("--boot-mode", b, &["legacy-bios", "uefi"], p)?;
-                }
-                if let Some(l) = &self.license_type {
-                    one_of("--license-type", l, &["AWS", "BYOL"], p)?;
-                }
-            }
+            Provider::Ec2 => {}
             Provider::Ims => {
                 if self.quick_import && self.os_version.is_none() {
                     return Err(Error::usage("ims --quick-import needs --os-version"));
@@ -998,9 +1209,6 @@ impl ImportImage {
                             " import"
                         }
                     )));
-                }
-                if let Some(t) = &self.os_type {
-                    one_of("--os-type", t, &["Linux", "Windows", "Other"], p)?;
                 }
                 if self.disks.len() > 3 {
                     return Err(Error::usage("ims imports at most 3 data disks"));
@@ -1029,33 +1237,12 @@ impl ModifyImage {
         if let Some(d) = &self.description {
             validate_description(p, d)?;
         }
-        if let Some(s) = &self.status {
-            one_of("--status", s, &["Deprecated", "Available"], p)?;
-        }
         if let Some(f) = &self.family {
             validate_image_name(p, f).map_err(|_| {
                 Error::usage(format!(
                     "invalid --family '{f}': the same rules as an image name apply"
                 ))
             })?;
-        }
-        if let Some(b) = &self.boot_mode {
-            match p {
-                Provider::Ims => one_of("--boot-mode", b, &["bios", "uefi"], p)?,
-                _ => one_of("--boot-mode", b, &["BIOS", "UEFI", "UEFI-Preferred"], p)?,
-            }
-        }
-        if let Some(l) = &self.license_type {
-            one_of("--license-type", l, &["BYOL"], p)?;
-        }
-        if let Some(n) = &self.nvme_support {
-            one_of("--nvme-support", n, &["supported", "unsupported"], p)?;
-        }
-        if let Some(i) = &self.imds_support {
-            match p {
-                Provider::Ec2 => one_of("--imds-support", i, &["v2.0"], p)?,
-                _ => one_of("--imds-support", i, &["v1", "v2"], p)?,
-            }
         }
         if self.make_public && self.make_private {
             return Err(Error::usage(
@@ -1291,6 +1478,41 @@ mod tests {
         assert!(validate_image_name(Provider::Ims, " lead").is_err());
         assert!(validate_image_name(Provider::Ims, "trail ").is_err());
         assert!(validate_image_name(Provider::Ims, "a:b").is_err());
+    }
+
+    #[test]
+    fn list_filters_and_times() {
+        let mut l = ListImages {
+            name_prefix: Some("web-".into()),
+            status: Some("AVAILABLE".into()),
+            ..ListImages::default()
+        };
+        l.validate(Provider::Ecs).unwrap();
+        assert_eq!(l.status.as_deref(), Some("Available"));
+        assert!(l.keeps(Some("web-1"), Some("Available")));
+        assert!(!l.keeps(Some("my-web-1"), Some("Available")));
+        assert!(!l.keeps(Some("web-1"), Some("Creating")));
+        let mut i = ListImages {
+            status: Some("available".into()),
+            ..ListImages::default()
+        };
+        i.validate(Provider::Ims).unwrap();
+        assert_eq!(i.status.as_deref(), Some("active"));
+        let mut bad = ListImages {
+            status: Some("gone".into()),
+            ..ListImages::default()
+        };
+        assert_eq!(bad.validate(Provider::Ec2).unwrap_err().exit_code(), 2);
+        assert_eq!(
+            normalize_created(Some("2026-11-29T10:22Z")).as_deref(),
+            Some("2026-11-29T10:22:00Z")
+        );
+        assert_eq!(
+            normalize_created(Some("2026-11-29T21:10:18.000Z")).as_deref(),
+            Some("2026-11-29T21:10:18Z")
+        );
+        assert_eq!(normalize_created(Some("yesterday")), None);
+        assert_eq!(normalize_created(None), None);
     }
 
     #[test]

@@ -54,9 +54,19 @@ fn scalar(v: &Value) -> String {
     }
 }
 
+/// The rows of a list result: its `images`, when that is a list of objects.
+fn rows_of(v: &Value) -> Option<&Vec<Value>> {
+    let rows = v.as_object()?.get("images")?.as_array()?;
+    rows.iter().all(Value::is_object).then_some(rows)
+}
+
 /// Values tab-separated on one line, in field order; a list gives a line
-/// per element (as `aws --output text` does).
+/// per element (as `aws --output text` does), and a list result a line
+/// per image.
 fn text(v: &Value) -> String {
+    if let Some(rows) = rows_of(v) {
+        return rows.iter().map(text).collect::<Vec<_>>().join("\n");
+    }
     match v {
         Value::Object(m) => m
             .iter()
@@ -69,7 +79,71 @@ fn text(v: &Value) -> String {
     }
 }
 
+/// One row per object, one column per key (in first-seen order).
+fn grid(rows: &[Value]) -> String {
+    let mut cols: Vec<String> = Vec::new();
+    for r in rows {
+        for k in r.as_object().into_iter().flat_map(|m| m.keys()) {
+            if !cols.contains(k) {
+                cols.push(k.clone());
+            }
+        }
+    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            cols.iter()
+                .map(|c| r.get(c).map(scalar).unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            cells
+                .iter()
+                .map(|r| r[i].chars().count())
+                .chain([c.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = format!(
+        "+{}+",
+        widths
+            .iter()
+            .map(|w| "-".repeat(w + 2))
+            .collect::<Vec<_>>()
+            .join("+")
+    );
+    let row = |vals: &[String]| {
+        let parts: Vec<String> = vals
+            .iter()
+            .zip(&widths)
+            .map(|(v, w)| format!(" {v:<w$} "))
+            .collect();
+        format!("|{}|", parts.join("|"))
+    };
+    let mut out = vec![line.clone(), row(&cols), line.clone()];
+    out.extend(cells.iter().map(|c| row(c)));
+    out.push(line);
+    out.join("\n")
+}
+
 fn table(v: &Value) -> String {
+    if let Some(rows) = rows_of(v) {
+        if rows.is_empty() {
+            return "(no images)".into();
+        }
+        return grid(rows);
+    }
+    if let Value::Array(a) = v
+        && !a.is_empty()
+        && a.iter().all(Value::is_object)
+    {
+        return grid(a);
+    }
     let rows: Vec<(String, String)> = match v {
         Value::Object(m) => m
             .iter()
@@ -126,6 +200,32 @@ mod tests {
         );
         let t = render(&v, OutputFormat::Table, false);
         assert!(t.contains("| image_id | m-1      |"), "{t}");
+    }
+
+    #[test]
+    fn lists_render_a_row_per_image() {
+        let v = json!({"provider":"ecs","operation":"list","images":[
+            {"image_id":"m-1","name":"web-1","status":"Available","created":"2026-01-01T00:00:00Z"},
+            {"image_id":"m-22","name":"web-2","status":"Creating","created":null}]});
+        let t = render(&v, OutputFormat::Table, false);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines.len(), 6, "{t}");
+        assert!(
+            lines[1].contains("image_id") && lines[1].contains("created"),
+            "{t}"
+        );
+        assert!(lines[3].starts_with("| m-1 "), "{t}");
+        assert!(lines[4].contains("| Creating "), "{t}");
+        assert_eq!(
+            render(&v, OutputFormat::Text, false),
+            "m-1\tweb-1\tAvailable\t2026-01-01T00:00:00Z\nm-22\tweb-2\tCreating\t"
+        );
+        let q = compile_query("images[].image_id").unwrap();
+        let ids = apply_query(&q, &v).unwrap();
+        assert_eq!(render(&ids, OutputFormat::Text, false), "m-1\nm-22");
+        let empty = json!({"provider":"ecs","operation":"list","images":[]});
+        assert_eq!(render(&empty, OutputFormat::Table, false), "(no images)");
+        assert_eq!(render(&empty, OutputFormat::Text, false), "");
     }
 
     #[test]

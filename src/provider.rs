@@ -47,6 +47,9 @@ pub enum Verb {
     Modify,
     Describe,
     Wait,
+    List,
+    Delete,
+    Copy,
 }
 
 impl Verb {
@@ -57,6 +60,9 @@ impl Verb {
             Verb::Modify => "modify",
             Verb::Describe => "describe",
             Verb::Wait => "wait",
+            Verb::List => "list",
+            Verb::Delete => "delete",
+            Verb::Copy => "copy",
         }
     }
 }
@@ -67,17 +73,32 @@ pub struct Capabilities {
     pub import: &'static [&'static str],
     pub modify: &'static [&'static str],
     pub wait: &'static [&'static str],
+    pub list: &'static [&'static str],
+    pub delete: &'static [&'static str],
+    /// Empty: the cloud has no such operation at all.
+    pub copy: &'static [&'static str],
 }
 
 impl Capabilities {
-    pub fn supports(&self, verb: Verb, flag: &str) -> bool {
-        let list: &[&str] = match verb {
+    pub fn flags(&self, verb: Verb) -> &'static [&'static str] {
+        match verb {
             Verb::Create => self.create,
             Verb::Import => self.import,
             Verb::Modify => self.modify,
             Verb::Describe => &["image-id"],
             Verb::Wait => self.wait,
-        };
-        list.contains(&flag)
+            Verb::List => self.list,
+            Verb::Delete => self.delete,
+            Verb::Copy => self.copy,
+        }
+    }
+
+    pub fn supports(&self, verb: Verb, flag: &str) -> bool {
+        self.flags(verb).contains(&flag)
+    }
+
+    /// Whether the cloud offers the verb at all.
+    pub fn offers(&self, verb: Verb) -> bool {
+        !self.flags(verb).is_empty()
     }
 }

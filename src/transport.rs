@@ -297,6 +297,13 @@ impl Transport {
         Some(offset)
     }
 
+    /// A second client with the same settings and known secrets (for a
+    /// second endpoint or identity in one command, e.g. a copy's
+    /// destination region).
+    pub fn sibling(&self) -> Result<Transport> {
+        Transport::new(self.cfg.clone(), self.secrets.borrow().clone())
+    }
+
     pub fn add_secret(&self, s: Secret) {
         self.secrets.borrow_mut().push(s);
     }

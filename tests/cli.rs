@@ -28,6 +28,12 @@ fn sample(flag: &str) -> Option<&'static str> {
         "min-ram" | "max-ram" | "min-disk" => "1024",
         "launch-permission-add" | "launch-permission-remove" => "123456789012",
         "status" => "Deprecated",
+        // Enumerated flags: a value clap accepts, so the provider check speaks.
+        "format" => "raw",
+        "os-type" => "linux",
+        "architecture" => "x86_64",
+        "boot-mode" => "uefi",
+        "license-type" => "byol",
         "nvme-support" => "supported",
         "imds-support" => "v2",
         "disk" => "oss://b/o",

@@ -164,18 +164,20 @@ read_timeout = "2m"
 fn imgctl_profile_sits_between_env_and_files() {
     let home = imgctl_profile_home();
     // The default profile beats ~/.aws...
-    let v = show(home.path(), &[], &[]);
-    assert_eq!(val(&v, "provider"), "ec2");
-    assert!(src(&v, "provider").contains("imgctl profile 'dev'"));
-    assert_eq!(val(&v, "region"), "ca-central-1");
-    assert_eq!(val(&v, "access_key_id"), "************4444");
+    // Without --provider every provider is shown, the chosen one on top.
+    let all = show(home.path(), &[], &[]);
+    assert_eq!(val(&all, "provider"), "ec2");
+    assert!(src(&all, "provider").contains("imgctl profile 'dev'"));
+    let v = &all["ec2"];
+    assert_eq!(val(v, "region"), "ca-central-1");
+    assert_eq!(val(v, "access_key_id"), "************4444");
     // ...and the environment beats the default profile.
     let env = [
         ("AWS_ACCESS_KEY_ID", "AKIAENV000003333"),
         ("AWS_SECRET_ACCESS_KEY", "env-secret-XYZ"),
         ("AWS_REGION", "us-west-2"),
     ];
-    let v = show(home.path(), &[], &env);
+    let v = show(home.path(), &["--provider", "ec2"], &env);
     assert_eq!(val(&v, "region"), "us-west-2");
     assert_eq!(src(&v, "access_key_id"), "env AWS_ACCESS_KEY_ID");
 }
@@ -188,23 +190,24 @@ fn explicit_profile_ranks_as_a_flag() {
         ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret-XYZ"),
         ("ALIBABA_CLOUD_REGION_ID", "cn-beijing"),
     ];
-    let v = show(home.path(), &["--profile", "prod"], &env);
-    assert_eq!(val(&v, "provider"), "ecs");
-    assert_eq!(val(&v, "region"), "cn-shanghai");
-    assert!(src(&v, "access_key_id").contains("imgctl profile 'prod'"));
-    assert_eq!(val(&v, "signature_version"), "v1");
-    assert_eq!(val(&v, "read_timeout"), "120000ms");
+    let all = show(home.path(), &["--profile", "prod"], &env);
+    assert_eq!(val(&all, "provider"), "ecs");
+    let v = &all["ecs"];
+    assert_eq!(val(v, "region"), "cn-shanghai");
+    assert!(src(v, "access_key_id").contains("imgctl profile 'prod'"));
+    assert_eq!(val(v, "signature_version"), "v1");
+    assert_eq!(val(v, "read_timeout"), "120000ms");
     // A flag still beats the explicit profile.
     let v = show(
         home.path(),
         &["--profile", "prod", "--region", "cn-hongkong"],
         &env,
     );
-    assert_eq!(val(&v, "region"), "cn-hongkong");
+    assert_eq!(val(&v["ecs"], "region"), "cn-hongkong");
     // IMGCTL_PROFILE selects a profile without outranking the environment.
     let v = show(
         home.path(),
-        &[],
+        &["--provider", "ecs"],
         &[("IMGCTL_PROFILE", "prod"), env[0], env[1], env[2]],
     );
     assert_eq!(val(&v, "region"), "cn-beijing");
@@ -223,7 +226,7 @@ fn aliyun_config_json_ak_and_sts() {
   {"name":"role","mode":"RamRoleArn","access_key_id":"x","access_key_secret":"file-secret-XYZ"}
 ],"meta_path":""}"#,
     );
-    let v = show(home.path(), &["--provider", "ens"], &[]);
+    let v = show(home.path(), &["--provider", "ecs"], &[]);
     assert_eq!(val(&v, "region"), "cn-hangzhou");
     assert_eq!(val(&v, "access_key_id"), "********7777");
     assert_eq!(v["session_token"]["value"], Value::Null);

@@ -665,3 +665,151 @@ fn a_signal_during_the_create_request_names_the_image() {
     assert!(e.contains("'web-inflight' may have been created"), "{e}");
     assert_eq!(stdout(&o), "");
 }
+
+/// stderr is a pipe here, as in CI: one plain line per status, no `\r`,
+/// no escape codes; `--quiet` leaves stderr empty.
+#[test]
+fn a_wait_in_a_pipeline_writes_one_line_per_status() {
+    let home = tempfile::tempdir().unwrap();
+    let env = [("IMGCTL_EMULATOR_SPEED", "0")];
+    let args = [
+        "--emulator",
+        "create",
+        "--provider",
+        "ens",
+        "--instance-id",
+        "i-demo-ens",
+        "--name",
+        "ci-log",
+        "--wait",
+        "--poll-interval",
+        "10ms",
+    ];
+    let o = imgctl(home.path(), &args, &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(!err.contains('\r') && !err.contains('\x1b'), "{err:?}");
+    let id = json(&o)["image_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let lines: Vec<&str> = err.lines().collect();
+    let statuses: Vec<&str> = lines
+        .iter()
+        .map(|l| {
+            let rest = l.strip_prefix(&format!("image {id} ")).unwrap_or("?");
+            rest.split(" after ").next().unwrap_or("?")
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        ["Creating", "Packing", "Uploading", "Available"],
+        "{err}"
+    );
+    assert!(lines.iter().all(|l| l.ends_with('s')), "{err}");
+
+    let mut quiet = args.to_vec();
+    quiet[7] = "ci-log-quiet";
+    quiet.push("--quiet");
+    let o = imgctl(home.path(), &quiet, &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    // Without a wait there is nothing to silence: refused, not ignored.
+    let o = imgctl(
+        home.path(),
+        &[
+            "--emulator",
+            "describe",
+            "--provider",
+            "ens",
+            "--image-id",
+            "m-5xxgg",
+            "--quiet",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+/// A token fetched from the emulator is cached for the run only: in a
+/// private temporary directory that goes with the process, never in the
+/// user's cache.
+#[test]
+fn emulator_runs_leave_no_token_in_the_users_cache() {
+    let home = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let tmpdir = tmp.path().to_str().unwrap();
+    let o = imgctl(
+        home.path(),
+        &[
+            "--emulator",
+            "create",
+            "--provider",
+            "ims",
+            "--auth-mode",
+            "token",
+            "--instance-id",
+            "i-demo-ims",
+            "--name",
+            "no-cache",
+            "--wait",
+            "--poll-interval",
+            "10ms",
+        ],
+        &[("IMGCTL_EMULATOR_SPEED", "0"), ("TMPDIR", tmpdir)],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!home.path().join(".cache/imgctl").exists());
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn config_show_with_emulator_and_no_provider_shows_all_four() {
+    let home = tempfile::tempdir().unwrap();
+    let o = imgctl(home.path(), &["--emulator", "config", "show"], HOSTILE_ENV);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    for p in ["ens", "ecs", "ec2", "ims"] {
+        assert!(
+            v[p]["endpoint_url"]["value"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("http://127.0.0.1:")),
+            "{p}: {v}"
+        );
+    }
+    assert_eq!(v["ims"]["password"]["source"], "env HW_PASSWORD");
+    // No file of the user's is read with --emulator.
+    assert_eq!(v["config_file"], Value::Null);
+    assert!(!stdout(&o).contains("imgctl-demo-secret"));
+}
+
+/// The start-up banner: the endpoint first, then the seeded ids of every
+/// provider, so a person can try a command without reading the docs.
+#[test]
+fn the_emulator_prints_its_seeded_ids_at_start() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imgctl"))
+        .arg("emulator")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = String::new();
+    for _ in 0..12 {
+        if out.read_line(&mut banner).unwrap_or(0) == 0 {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(banner.starts_with("http://127.0.0.1:"), "{banner}");
+    for line in [
+        "ens (global): instances i-5rr1bnyrc4tswr8cq3w6y, i-demo-ens; images m-5xxggsu4qy1bzvwpsmktamv6a",
+        "ecs cn-hangzhou: instances i-bp67acfmxazb4p****, i-demo-ecs; images m-bp18ygjuqnwhechc",
+        "ec2 us-east-1: instances i-1234567890abcdef0, i-0demo00000000000a; images ami-0abcdef1234567890",
+        "ims cn-north-4: instances 877a2cda-ba63-4e1e-b95f-e67e48b6129a, i-demo-ims; images 33ad552d-1149-471c-8575-f1d02b9f3d1d",
+    ] {
+        assert!(banner.contains(line), "{line} missing from:\n{banner}");
+    }
+}

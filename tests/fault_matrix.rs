@@ -294,16 +294,38 @@ fn case(emu: &Emulator, provider: &str, op: Op, fault: Fault) -> Option<String> 
     if fault == Fault::ClockSkew {
         emu.admin("POST", "/__imgctl/clock", r#"{"offset_s": 1200}"#);
     }
+    // Token mode against the emulator without --emulator (whose runs keep
+    // their tokens apart): a first run caches a token, which then expires.
+    let token = [
+        "--auth-mode",
+        "token",
+        "--region",
+        "cn-north-4",
+        "--endpoint-url",
+        &emu.url,
+        "--iam-endpoint-url",
+        &emu.url,
+    ];
+    let token_env = [
+        ("HW_USER_NAME", "demo"),
+        ("HW_PASSWORD", "imgctl-demo-secret"),
+        ("HW_DOMAIN_NAME", "demo"),
+    ];
     if fault == Fault::ExpiredToken {
-        // Token mode: a first run caches a token, which then expires.
-        extra.extend(["--auth-mode", "token"]);
-        let mut first = vec!["--auth-mode", "token", "describe", "--provider", provider];
-        first.extend(["--image-id", older(provider).0]);
-        let o = emu.run(home.path(), &first);
+        let mut first = token.to_vec();
+        first.extend([
+            "describe",
+            "--provider",
+            provider,
+            "--image-id",
+            older(provider).0,
+        ]);
+        let o = imgctl(home.path(), &first, &token_env);
         if o.status.code() != Some(0) {
             return Some(format!("the first token run failed: {}", stderr(&o)));
         }
         emu.admin("POST", "/__imgctl/expire-tokens", "");
+        extra.extend(token);
     }
     let mut all: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
     all.extend(args(provider, op, &name));
@@ -311,7 +333,11 @@ fn case(emu: &Emulator, provider: &str, op: Op, fault: Fault) -> Option<String> 
         all.insert(0, "--debug".into());
     }
     let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-    let o = emu.run(home.path(), &refs);
+    let o = if fault == Fault::ExpiredToken {
+        imgctl(home.path(), &refs, &token_env)
+    } else {
+        emu.run(home.path(), &refs)
+    };
     let (code, err, out) = (o.status.code(), stderr(&o), stdout(&o));
     let (want_code, want_made) = expected(provider, op, fault);
     let mut problems = Vec::new();
@@ -343,6 +369,25 @@ fn case(emu: &Emulator, provider: &str, op: Op, fault: Fault) -> Option<String> 
         let (old_id, _) = older(provider);
         if !(err.contains(old_id) && err.contains("not claimed")) {
             problems.push("stderr does not name the older image as not claimed".into());
+        }
+    }
+    if fault == Fault::ExpiredToken {
+        let calls = emu.admin("GET", "/__imgctl/calls", "");
+        let tokens = calls
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["operation"] == "KeystoneCreateUserTokenByPassword")
+            .count();
+        let expired = calls
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| c["status"] == 401);
+        if tokens != 2 || !expired {
+            problems.push(format!(
+                "the expired token was not refused and replaced once ({tokens} token requests)"
+            ));
         }
     }
     if fault == Fault::ClockSkew && !err.contains("clock skew") {

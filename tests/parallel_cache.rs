@@ -16,6 +16,35 @@ use serde_json::Value;
 
 const RUNS: usize = 8;
 
+/// The emulator's demo IAM user.
+const TOKEN_ENV: &[(&str, &str)] = &[
+    ("HW_USER_NAME", "demo"),
+    ("HW_PASSWORD", "imgctl-demo-secret"),
+    ("HW_DOMAIN_NAME", "demo"),
+];
+
+/// `describe` of the seeded IMS image in token mode against the emulator.
+fn token_args(url: &str, region: &str) -> Vec<String> {
+    [
+        "--provider",
+        "ims",
+        "--auth-mode",
+        "token",
+        "--region",
+        region,
+        "--endpoint-url",
+        url,
+        "--iam-endpoint-url",
+        url,
+        "describe",
+        "--image-id",
+        "33ad552d-1149-471c-8575-f1d02b9f3d1d",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
 struct Emulator {
     child: Child,
     _out: BufReader<ChildStdout>,
@@ -108,20 +137,11 @@ fn parallel_runs_fetch_one_token() {
         r#"{"operation":"KeystoneCreateUserTokenByPassword","kind":"delay","delay_ms":500}"#,
     );
     let home = tempfile::tempdir().expect("tempdir");
-    together(
-        home.path(),
-        &[
-            "--emulator",
-            "--auth-mode",
-            "token",
-            "describe",
-            "--provider",
-            "ims",
-            "--image-id",
-            "33ad552d-1149-471c-8575-f1d02b9f3d1d",
-        ],
-        &[("IMGCTL_EMULATOR_URL", &emu.url)],
-    );
+    // Not --emulator: its runs keep their tokens in a directory of their
+    // own. The user's cache, as a real run uses it.
+    let args = token_args(&emu.url, "cn-north-4");
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    together(home.path(), &refs, TOKEN_ENV);
     assert_eq!(
         emu.calls("KeystoneCreateUserTokenByPassword"),
         1,
@@ -186,22 +206,9 @@ fn the_token_cache_is_per_region() {
         "cn-north-4",
         "ap-southeast-1",
     ] {
-        let o = common::imgctl(
-            home.path(),
-            &[
-                "--emulator",
-                "--auth-mode",
-                "token",
-                "--region",
-                region,
-                "describe",
-                "--provider",
-                "ims",
-                "--image-id",
-                "33ad552d-1149-471c-8575-f1d02b9f3d1d",
-            ],
-            &[("IMGCTL_EMULATOR_URL", &emu.url)],
-        );
+        let args = token_args(&emu.url, region);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = common::imgctl(home.path(), &refs, TOKEN_ENV);
         // The seeded image lives in cn-north-4: elsewhere it is not found.
         let want = if region == "cn-north-4" { 0 } else { 1 };
         assert_eq!(o.status.code(), Some(want), "{region}: {}", stderr(&o));

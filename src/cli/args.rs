@@ -8,6 +8,7 @@ use clap::{ArgGroup, Args, Parser, Subcommand};
 
 use crate::ops::parse_duration;
 pub use crate::output::OutputFormat;
+use crate::vocab::{self, Vocabulary};
 
 const ABOUT: &str =
     "One set of verbs for VM images on Alibaba Cloud ENS/ECS, AWS EC2 and Huawei Cloud IMS";
@@ -19,9 +20,13 @@ Examples:
                       --format qcow2 --architecture x86_64 --name base-2026
   imgctl image modify --provider ecs --region cn-hangzhou --image-id m-bp18ygjuqnwhechc --status Deprecated
   imgctl create --provider ec2 --instance-id i-1234567890abcdef0 --name web-v1 --no-reboot
-  imgctl config show --provider ec2
+  imgctl list --provider ecs --region cn-hangzhou --name-prefix web-
+  imgctl copy --provider ec2 --region us-east-1 --image-id ami-0abc --to-region eu-west-1 --wait
+  imgctl delete --provider ec2 --region us-east-1 --image-id ami-0abc --delete-snapshots
+  imgctl config show --output table
+  imgctl configure --profile dev
 
-Exit codes: `imgctl help exit-codes`.";
+Guides: `imgctl help ens|ecs|ec2|ims`; exit codes: `imgctl help exit-codes`.";
 
 fn provider_parser() -> PossibleValuesParser {
     PossibleValuesParser::new([
@@ -34,6 +39,16 @@ fn provider_parser() -> PossibleValuesParser {
             .alias("huawei")
             .help("Huawei Cloud IMS (alias: huawei)"),
     ])
+}
+
+/// An enumerated flag's values: one canonical spelling each in --help and
+/// the completions, the aliases accepted but not listed.
+fn values(v: &'static Vocabulary) -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        v.values
+            .iter()
+            .map(|(c, aliases)| PossibleValue::new(*c).aliases(aliases.iter().copied())),
+    )
 }
 
 /// The values a duration setting accepts. Checked as the flag is parsed
@@ -155,7 +170,7 @@ pub struct GlobalArgs {
     /// Check without acting: EC2 and ECS use the cloud's DryRun; ENS and IMS validate locally and, with --debug, show the signed request without sending it.
     #[arg(long, global = true)]
     pub dry_run: bool,
-    /// After create or import, wait until the image is usable (or failed).
+    /// After create, import or copy, wait until the image is usable (or failed).
     #[arg(long, global = true)]
     pub wait: bool,
     /// Give up waiting after this long (exit 6), e.g. 30m, 1h30m; 1s to 7d. [default: 60m]
@@ -164,6 +179,9 @@ pub struct GlobalArgs {
     /// Time between status checks while waiting, 10ms to 1h; without it, imgctl starts at 2s and backs off to 15s.
     #[arg(long, global = true, value_name = "DURATION", value_parser = poll_interval)]
     pub poll_interval: Option<Duration>,
+    /// While waiting, print no progress on stderr: neither the live line on a terminal nor the status and heartbeat lines in a pipeline (errors and warnings still appear).
+    #[arg(long, global = true)]
+    pub quiet: bool,
     /// Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]
     #[arg(long, global = true, value_name = "N")]
     pub max_attempts: Option<u32>,
@@ -179,6 +197,9 @@ pub struct GlobalArgs {
     /// Alibaba signature: v3 (ACS3-HMAC-SHA256) or v1 (classic HMAC-SHA1). [env: IMGCTL_SIGNATURE_VERSION] [default: v3]
     #[arg(long, global = true, value_name = "VERSION", value_parser = ["v3", "v1"])]
     pub signature_version: Option<String>,
+    /// How failures are written on stderr: text, or json (the text, then one JSON object with exit_code, kind, message, provider, provider_code, http_status, request_id, hint, image_id, retryable as the last line). [env: IMGCTL_ERROR_FORMAT] [default: text]
+    #[arg(long, global = true, value_name = "FORMAT", value_parser = ["text", "json"], ignore_case = true)]
+    pub error_format: Option<String>,
     /// Run against a local emulator started in this process (no cloud account needed): its endpoint, demo credentials and a default region replace any configuration. [env: IMGCTL_EMULATOR_SPEED, IMGCTL_EMULATOR_FAULTS; IMGCTL_EMULATOR_URL to use a running one]
     #[arg(long, global = true)]
     pub emulator: bool,
@@ -186,7 +207,7 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create, import, modify, describe and wait for images.
+    /// Create, import, modify, describe, wait for, list, delete and copy images.
     #[command(subcommand)]
     Image(ImageCommand),
     /// Shortcut for `imgctl image create`.
@@ -199,9 +220,24 @@ pub enum Command {
     Describe(DescribeArgs),
     /// Shortcut for `imgctl image wait`.
     Wait(WaitArgs),
-    /// Inspect the resolved configuration.
+    /// Shortcut for `imgctl image list`.
+    List(ListArgs),
+    /// Shortcut for `imgctl image delete`.
+    Delete(DeleteArgs),
+    /// Shortcut for `imgctl image copy`.
+    Copy(CopyArgs),
+    /// Show what imgctl picked up, and read or write its config file.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Set up a profile interactively: provider, region and credentials (secrets typed without echo).
+    #[command(after_help = "\
+Needs a terminal on stdin; scripts use `imgctl config set`. Enter keeps a value shown in brackets.
+The file is imgctl's config.toml, created with mode 0600.
+
+Examples:
+  imgctl configure
+  imgctl configure --profile prod-aws")]
+    Configure,
     /// Serve a local emulator of ENS, ECS, EC2 and IAM+IMS until Ctrl-C (endpoint on the first line).
     Emulator(EmulatorArgs),
     /// Print a shell completion script to stdout.
@@ -212,10 +248,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Help on a command or a topic (exit-codes).
-    #[command(after_help = "Examples:\n  imgctl help exit-codes\n  imgctl help image create")]
+    /// Help on a command or a topic: exit-codes, the provider guides ens, ecs, ec2, ims, and emulator.
+    #[command(
+        after_help = "Examples:\n  imgctl help exit-codes\n  imgctl help ec2\n  imgctl help image create"
+    )]
     Help {
-        /// A command path (e.g. image create) or the topic exit-codes.
+        /// A command path (e.g. image create) or a topic: exit-codes, ens, ecs, ec2, ims, emulator.
         topic: Vec<String>,
     },
 }
@@ -254,13 +292,54 @@ pub enum ImageCommand {
     Describe(DescribeArgs),
     /// Wait until an image, an IMS job or an EC2 import task is done.
     Wait(WaitArgs),
+    /// List your own images (every state unless --status says otherwise).
+    List(ListArgs),
+    /// Delete (deregister) an image.
+    Delete(DeleteArgs),
+    /// Copy an image to another region.
+    Copy(CopyArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Print every resolved setting and where it came from (secrets masked).
-    #[command(after_help = "Example:\n  imgctl config show --provider ecs --profile prod")]
+    /// Print every resolved setting and exactly where it came from (secrets masked); all providers unless --provider names one.
+    #[command(after_help = "\
+Each SOURCE names the flag, the variable, or the file, section and key a value came from.
+With --output table: columns NAME, VALUE, SOURCE.
+
+Examples:
+  imgctl config show
+  imgctl config show --provider ecs --profile prod --output table
+  imgctl config show --query ec2.region.value --output text")]
     Show,
+    /// Write one setting into imgctl's config file (created with mode 0600, never widened).
+    #[command(after_help = "\
+The profile is --profile, else IMGCTL_PROFILE, else default_profile, else `default`.
+Secrets (secret_access_key, session_token, password) are only taken as `-`: read from stdin,
+so they stay out of shell history and the process list.
+
+Examples:
+  imgctl config set provider ecs --profile dev
+  imgctl config set region cn-hangzhou --profile dev
+  printf %s \"$SECRET\" | imgctl config set secret_access_key - --profile dev
+  imgctl config set default_profile dev")]
+    Set {
+        /// The setting, named as `config show` names it.
+        #[arg(value_name = "KEY", value_parser = PossibleValuesParser::new(super::config_cmd::KEY_NAMES), hide_possible_values = true)]
+        key: String,
+        /// The value, or - to read it from stdin (required for secrets).
+        #[arg(value_name = "VALUE", allow_hyphen_values = true)]
+        value: String,
+    },
+    /// Print one setting as stored in imgctl's config file (secrets as ****; resolved values: config show).
+    #[command(
+        after_help = "Examples:\n  imgctl config get region --profile dev\n  imgctl config get default_profile"
+    )]
+    Get {
+        /// The setting, named as `config show` names it.
+        #[arg(value_name = "KEY", value_parser = PossibleValuesParser::new(super::config_cmd::KEY_NAMES), hide_possible_values = true)]
+        key: String,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -330,14 +409,14 @@ pub struct CreateArgs {
     /// Image family (ecs).
     #[arg(long, value_name = "NAME")]
     pub family: Option<String>,
-    /// OS distribution, e.g. Ubuntu (ecs).
+    /// OS distribution, e.g. ubuntu, centos, aliyun (ecs; known names in any case, others sent as given).
     #[arg(long, value_name = "NAME")]
     pub platform: Option<String>,
-    /// Architecture: i386, x86_64, arm64 (ecs).
-    #[arg(long, value_name = "ARCH")]
+    /// Architecture (ecs: i386, x86_64, arm64). Any case; amd64/x64 mean x86_64, aarch64 arm64.
+    #[arg(long, value_name = "ARCH", value_parser = values(&vocab::ARCHITECTURE), ignore_case = true)]
     pub architecture: Option<String>,
-    /// Boot mode: BIOS or UEFI (ecs).
-    #[arg(long, value_name = "MODE")]
+    /// Boot mode (ecs: legacy, uefi). Any case; bios means legacy.
+    #[arg(long, value_name = "MODE", value_parser = values(&vocab::BOOT_MODE), ignore_case = true)]
     pub boot_mode: Option<String>,
 }
 
@@ -372,26 +451,26 @@ pub struct ImportArgs {
     /// Region of the OSS bucket (ens).
     #[arg(long, value_name = "REGION")]
     pub oss_region: Option<String>,
-    /// File format: ens qcow2; ecs RAW, VHD, QCOW2, VMDK; ec2 OVA, VHD, VHDX, VMDK, RAW.
-    #[arg(long, value_name = "FORMAT")]
+    /// File format, any case: ens qcow2; ecs raw, vhd, qcow2, vmdk; ec2 ova, vhd, vhdx, vmdk, raw.
+    #[arg(long, value_name = "FORMAT", value_parser = values(&vocab::FORMAT), ignore_case = true)]
     pub format: Option<String>,
-    /// OS type: linux or windows (ens, ecs); Linux, Windows or Other (ims).
-    #[arg(long, value_name = "TYPE")]
+    /// OS type, any case: linux or windows (ens, ecs); linux, windows or other (ims).
+    #[arg(long, value_name = "TYPE", value_parser = values(&vocab::OS_TYPE), ignore_case = true)]
     pub os_type: Option<String>,
-    /// OS distribution, e.g. centos (ens), Ubuntu (ecs), Linux or Windows (ec2).
+    /// OS distribution: linux or windows (ec2); e.g. centos, ubuntu (ens); ubuntu, centos, aliyun, anolis (ecs). Known names in any case; ens and ecs take others as given.
     #[arg(long, value_name = "NAME")]
     pub platform: Option<String>,
     /// OS version, e.g. 6.8 (ens) or "CentOS 7.9 64bit" (ims).
     #[arg(long, value_name = "VERSION")]
     pub os_version: Option<String>,
-    /// Architecture, e.g. x86_64 (ens, ecs, ec2) or x86/arm (ims).
-    #[arg(long, value_name = "ARCH")]
+    /// Architecture, any case: x86_64 (ens); i386, x86_64, arm64 (ecs, ec2); x86_64, arm64 (ims). amd64/x64/x86 mean x86_64, aarch64/arm arm64.
+    #[arg(long, value_name = "ARCH", value_parser = values(&vocab::ARCHITECTURE), ignore_case = true)]
     pub architecture: Option<String>,
-    /// Boot mode: BIOS/UEFI (ecs), legacy-bios/uefi (ec2), bios/uefi (ims).
-    #[arg(long, value_name = "MODE")]
+    /// Boot mode, any case: legacy or uefi (ecs, ec2, ims); bios and legacy-bios mean legacy.
+    #[arg(long, value_name = "MODE", value_parser = values(&vocab::BOOT_MODE), ignore_case = true)]
     pub boot_mode: Option<String>,
-    /// License type, e.g. BYOL.
-    #[arg(long, value_name = "TYPE")]
+    /// License type, any case: auto, cloud, byol (ecs); cloud, byol (ec2); ens: sent as given. aws and aliyun mean cloud.
+    #[arg(long, value_name = "TYPE", value_parser = values(&vocab::LICENSE_TYPE), ignore_case = true)]
     pub license_type: Option<String>,
     /// ENS compute type. [default for ens: ens_vm]
     #[arg(long, value_name = "TYPE")]
@@ -446,23 +525,23 @@ pub struct ModifyArgs {
     /// New description.
     #[arg(long, value_name = "TEXT")]
     pub description: Option<String>,
-    /// Deprecated or Available (ecs). Deprecating the only available image of a family stops instances being created from that family.
-    #[arg(long, value_name = "STATUS")]
+    /// deprecated or available, any case (ecs). Deprecating the only available image of a family stops instances being created from that family.
+    #[arg(long, value_name = "STATUS", value_parser = values(&vocab::STATUS), ignore_case = true)]
     pub status: Option<String>,
     /// Image family (ecs).
     #[arg(long, value_name = "NAME")]
     pub family: Option<String>,
-    /// Boot mode: BIOS, UEFI, UEFI-Preferred (ecs); bios, uefi (ims).
-    #[arg(long, value_name = "MODE")]
+    /// Boot mode, any case: legacy, uefi, uefi-preferred (ecs); legacy, uefi (ims). bios means legacy.
+    #[arg(long, value_name = "MODE", value_parser = values(&vocab::BOOT_MODE), ignore_case = true)]
     pub boot_mode: Option<String>,
-    /// License type: BYOL (ecs).
-    #[arg(long, value_name = "TYPE")]
+    /// License type: byol (ecs).
+    #[arg(long, value_name = "TYPE", value_parser = values(&vocab::LICENSE_TYPE), ignore_case = true)]
     pub license_type: Option<String>,
-    /// NVMe support: supported or unsupported (ecs).
-    #[arg(long, value_name = "VALUE")]
+    /// NVMe support, any case: supported or unsupported (ecs).
+    #[arg(long, value_name = "VALUE", value_parser = values(&vocab::NVME_SUPPORT), ignore_case = true)]
     pub nvme_support: Option<String>,
-    /// Metadata access: v1 or v2 (ecs); v2.0 (ec2). IRREVERSIBLE: once v2, an image never goes back to v1.
-    #[arg(long, value_name = "VALUE")]
+    /// Metadata access: v1 or v2 (ecs); v2 (ec2, sent as v2.0). IRREVERSIBLE: once v2, an image never goes back to v1.
+    #[arg(long, value_name = "VALUE", value_parser = values(&vocab::IMDS_SUPPORT), ignore_case = true)]
     pub imds_support: Option<String>,
     /// Grant launch permission to an AWS account id (repeatable; ec2).
     #[arg(long = "launch-permission-add", value_name = "ACCOUNT")]
@@ -511,4 +590,98 @@ pub struct WaitArgs {
     /// Follow this EC2 import task to its image (ec2).
     #[arg(long, value_name = "ID")]
     pub task_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+Every page is followed (up to --limit). Name filters are exact (--name) or a true prefix
+(--name-prefix) on every provider, whatever the cloud's own filter does; --status takes the
+cloud's own state names in any case (ims also accepts available for active):
+  ens  Creating Packing Uploading Pack_failed Upload_failed Available Unavailable Copying
+  ecs  Creating Waiting Available UnAvailable CreateFailed Deprecated
+  ec2  pending available invalid deregistered transient failed error disabled
+  ims  queued saving active killed deleted
+
+Examples:
+  imgctl image list --provider ens --name-prefix web-
+  imgctl list --provider ecs --region cn-hangzhou --status available --output table
+  imgctl list --provider ec2 --region us-east-1 --query 'images[].image_id' --output text
+  imgctl list --provider ims --region cn-north-4 --name ims_test --limit 10")]
+pub struct ListArgs {
+    /// Only the image with exactly this name.
+    #[arg(long, value_name = "NAME", conflicts_with = "name_prefix")]
+    pub name: Option<String>,
+    /// Only images whose names start with this.
+    #[arg(long, value_name = "PREFIX")]
+    pub name_prefix: Option<String>,
+    /// Only images in this state (the cloud's spelling, any case).
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+    /// At most this many images. [default: all]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Images per request: ens 1-50, ecs 1-100, ec2 5-1000, ims 1-500. [default: the maximum]
+    #[arg(long, value_name = "N")]
+    pub page_size: Option<usize>,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+Flags by provider (a flag the provider lacks is a usage error, exit 2):
+  ens  --image-id
+  ecs  --image-id --force (delete even when instances use the image)
+  ec2  --image-id --delete-snapshots (DeregisterImage, then each EBS snapshot of the AMI)
+  ims  --image-id --delete-snapshots (delete_backup: the whole-image backup too)
+--dry-run: ec2 and ecs ask the cloud (DryRun); ens and ims validate and, with --debug, show
+the signed request without sending it.
+
+Examples:
+  imgctl image delete --provider ens --image-id m-5xxgg
+  imgctl delete --provider ecs --region cn-hangzhou --image-id m-bp18ygjuqnwhechc --force
+  imgctl delete --provider ec2 --region us-east-1 --image-id ami-0abc --delete-snapshots
+  imgctl delete --provider ims --region cn-north-4 --image-id 33ad552d-1149-471c-8575-f1d02b9f3d1d")]
+pub struct DeleteArgs {
+    /// The image to delete.
+    #[arg(long, value_name = "ID")]
+    pub image_id: String,
+    /// Also delete the image's snapshots (ec2: its EBS snapshots; ims: delete_backup).
+    #[arg(long)]
+    pub delete_snapshots: bool,
+    /// Delete even when instances use the image (ecs).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+Flags by provider (ens has no copy API: refused, exit 2):
+  ecs  --image-id --to-region --name --description   (sent to the source region, ClientToken)
+  ec2  --image-id --to-region --name --description   (sent to the destination region, ClientToken;
+                                                      --name defaults to the source AMI's name)
+  ims  --image-id --to-region --name --description --agency-name (required)
+       (a job in the source project; --name defaults to the source image's name)
+--wait follows the new image in the destination region.
+
+Examples:
+  imgctl image copy --provider ecs --region cn-hangzhou --image-id m-bp18ygjuqnwhechc \\
+      --to-region cn-shanghai --name web-v1-sh --wait
+  imgctl copy --provider ec2 --region us-east-1 --image-id ami-0abc --to-region eu-west-1
+  imgctl copy --provider ims --region cn-north-4 --image-id 33ad552d-1149-471c-8575-f1d02b9f3d1d \\
+      --to-region cn-east-3 --agency-name ims_admin_agency --wait")]
+pub struct CopyArgs {
+    /// The image to copy (in --region).
+    #[arg(long, value_name = "ID")]
+    pub image_id: String,
+    /// The destination region.
+    #[arg(long, value_name = "REGION")]
+    pub to_region: String,
+    /// Name of the copy. [default: the source image's name]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Description of the copy.
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// IAM agency with IMS Administrator in both regions (ims; required there).
+    #[arg(long, value_name = "NAME")]
+    pub agency_name: Option<String>,
 }

@@ -4,7 +4,7 @@
 //! serves `config show` and `help`, `emulator` starts the local emulator.
 
 mod args;
-mod config_cmd;
+pub(crate) mod config_cmd;
 #[cfg(feature = "emulator")]
 mod emulator;
 #[cfg(not(feature = "emulator"))]
@@ -32,6 +32,7 @@ mod emulator {
 }
 mod requests;
 
+use std::cell::RefCell;
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -41,16 +42,55 @@ use serde_json::Value;
 use crate::backend::{Backend, Ctx};
 use crate::cloud;
 use crate::config::{self, ProcessEnv, Settings};
-use crate::error::{Error, Result, exit};
+use crate::error::{Error, ErrorContext, ErrorFormat, Result, exit};
 use crate::ops::{Outcome, PollState, WaitTarget};
 use crate::output::{self, OutputFormat};
 use crate::transport::{Transport, TransportConfig, is_loopback_url};
-use crate::wait::{WaitEnd, WaitOptions};
+use crate::wait::{Progress, WaitEnd, WaitOptions};
 pub use args::{Cli, GlobalArgs};
 use args::{Command, ConfigCommand, ImageCommand};
 use requests::{
     Prepared, VerbCall, check_flags, check_globals, overrides, prepare, refuse_globals,
 };
+
+/// `--error-format` as given on the command line (looked for in argv when
+/// clap itself refused the command line), else `IMGCTL_ERROR_FORMAT`.
+fn error_format(flag: Option<&str>) -> Result<ErrorFormat> {
+    if let Some(f) = flag {
+        return ErrorFormat::parse(f)
+            .ok_or_else(|| Error::usage(format!("invalid --error-format '{f}': text or json")));
+    }
+    match std::env::var("IMGCTL_ERROR_FORMAT") {
+        Ok(v) if !v.trim().is_empty() => ErrorFormat::parse(&v).ok_or_else(|| {
+            Error::config(format!(
+                "IMGCTL_ERROR_FORMAT from the environment: '{v}' is not text or json"
+            ))
+        }),
+        _ => Ok(ErrorFormat::Text),
+    }
+}
+
+/// `--error-format VALUE` or `--error-format=VALUE` in raw argv.
+fn error_format_in_argv() -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().enumerate().find_map(|(i, a)| {
+        if a == "--error-format" {
+            args.get(i + 1).cloned()
+        } else {
+            a.strip_prefix("--error-format=").map(str::to_string)
+        }
+    })
+}
+
+/// Writes a failure on stderr: the text, and with `--error-format json`
+/// one JSON object as the last line.
+fn report(e: &Error, format: ErrorFormat, ctx: &ErrorContext) -> u8 {
+    eprintln!("imgctl: error: {e}");
+    if format == ErrorFormat::Json {
+        eprintln!("{}", e.report(ctx));
+    }
+    e.exit_code()
+}
 
 pub fn main_entry() -> u8 {
     // One clap command for parsing and for the capability check after it.
@@ -60,11 +100,16 @@ pub fn main_entry() -> u8 {
         Err(e) => {
             let _ = e.print();
             // --help and --version are not errors.
-            return if e.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            };
+            if !e.use_stderr() {
+                return exit::OK;
+            }
+            if let Ok(ErrorFormat::Json) = error_format(error_format_in_argv().as_deref()) {
+                let text = e.to_string();
+                let first = text.lines().next().unwrap_or_default();
+                let usage = Error::usage(first.trim_start_matches("error: "));
+                eprintln!("{}", usage.report(&ErrorContext::default()));
+            }
+            return exit::USAGE;
         }
     };
     let cli = match Cli::from_arg_matches(&matches) {
@@ -73,6 +118,10 @@ pub fn main_entry() -> u8 {
             let _ = e.print();
             return exit::USAGE;
         }
+    };
+    let format = match error_format(cli.global.error_format.as_deref()) {
+        Ok(f) => f,
+        Err(e) => return report(&e, ErrorFormat::Text, &ErrorContext::default()),
     };
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -85,22 +134,24 @@ pub fn main_entry() -> u8 {
         }
     };
     // The emulator stops on Ctrl-C by itself, as a normal end, and keeps
-    // the default SIGTERM.
-    let serving = matches!(cli.command, Command::Emulator(_));
+    // the default SIGTERM; a command reading the terminal (configure,
+    // config set) is stopped by Ctrl-C at once, having written nothing.
+    let serving = matches!(
+        cli.command,
+        Command::Emulator(_) | Command::Configure | Command::Config(ConfigCommand::Set { .. })
+    );
+    let ectx = RefCell::new(ErrorContext::default());
     let result = rt.block_on(async {
         let mut sig = if serving {
             Signals::none()
         } else {
             Signals::listen()
         };
-        run(cli, &matches, &cmd, &mut sig).await
+        run(cli, &matches, &cmd, &mut sig, &ectx).await
     });
     match result {
         Ok(()) => exit::OK,
-        Err(e) => {
-            eprintln!("imgctl: error: {e}");
-            e.exit_code()
-        }
+        Err(e) => report(&e, format, &ectx.borrow()),
     }
 }
 
@@ -201,12 +252,25 @@ impl Signals {
     }
 }
 
-async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Signals) -> Result<()> {
+async fn run(
+    cli: Cli,
+    matches: &ArgMatches,
+    cmd: &clap::Command,
+    sig: &mut Signals,
+    ectx: &RefCell<ErrorContext>,
+) -> Result<()> {
     match &cli.command {
         Command::Help { .. } => refuse_globals(&cli.global, "help", &[])?,
         Command::Completion { .. } => refuse_globals(&cli.global, "completion", &[])?,
         Command::Emulator(_) => refuse_globals(&cli.global, "emulator", &[])?,
-        Command::Config(_) => refuse_globals(
+        Command::Config(ConfigCommand::Set { .. }) => {
+            refuse_globals(&cli.global, "config set", &["profile"])?
+        }
+        Command::Config(ConfigCommand::Get { .. }) => {
+            refuse_globals(&cli.global, "config get", &["profile"])?
+        }
+        Command::Configure => refuse_globals(&cli.global, "configure", &["profile"])?,
+        Command::Config(ConfigCommand::Show) => refuse_globals(
             &cli.global,
             "config show",
             &[
@@ -235,23 +299,14 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Sign
             clap_complete::generate(shell, &mut cmd, "imgctl", &mut buf);
             return emit(&String::from_utf8_lossy(&buf));
         }
-        Command::Config(ConfigCommand::Show) => {
-            let g = &cli.global;
-            let query = g.query.as_deref().map(output::compile_query).transpose()?;
-            let s = if g.emulator {
-                sig.guard(emulator::start_for_command(g, &overrides(g)))
-                    .await?
-                    .0
-            } else {
-                config::resolve(&overrides(g), &ProcessEnv)?
-            };
-            check_timeouts(&s)?;
-            let printer = Printer {
-                query,
-                format: g.output.unwrap_or(OutputFormat::Json),
-            };
-            return printer.print_value(config_cmd::show(&s), true);
+        Command::Config(ConfigCommand::Show) => return config_show(&cli.global, sig, ectx).await,
+        Command::Config(ConfigCommand::Set { key, value }) => {
+            return config_cmd::set(&cli.global, &key, &value, &ProcessEnv);
         }
+        Command::Config(ConfigCommand::Get { key }) => {
+            return config_cmd::get(&cli.global, &key, &ProcessEnv);
+        }
+        Command::Configure => return config_cmd::configure(&cli.global, &ProcessEnv),
         Command::Emulator(a) => return emulator::serve(&a).await,
         Command::Image(ImageCommand::Create(a)) | Command::Create(a) => VerbCall::Create(a),
         Command::Image(ImageCommand::Import(a)) | Command::Import(a) => VerbCall::Import(a),
@@ -260,10 +315,22 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Sign
             VerbCall::Describe(a.image_id)
         }
         Command::Image(ImageCommand::Wait(a)) | Command::Wait(a) => VerbCall::Wait(a),
+        Command::Image(ImageCommand::List(a)) | Command::List(a) => VerbCall::List(a),
+        Command::Image(ImageCommand::Delete(a)) | Command::Delete(a) => VerbCall::Delete(a),
+        Command::Image(ImageCommand::Copy(a)) | Command::Copy(a) => VerbCall::Copy(a),
     };
     let g = &cli.global;
     let query = g.query.as_deref().map(output::compile_query).transpose()?;
-    // With --emulator the settings are the emulator's; it lives as long as this call.
+    // With --emulator the settings are the emulator's; it lives as long as
+    // this call, and so do the credential caches of the run.
+    let temp_cache =
+        if g.emulator {
+            Some(crate::cache::TempCacheDir::new().map_err(|e| {
+                Error::Io(format!("cannot create a temporary cache directory: {e}"))
+            })?)
+        } else {
+            None
+        };
     let (settings, _emulator) = if g.emulator {
         sig.guard(emulator::start_for_command(g, &overrides(g)))
             .await?
@@ -272,12 +339,14 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Sign
     };
     check_timeouts(&settings)?;
     let provider = settings.provider.value;
+    ectx.borrow_mut().provider = Some(provider);
     check_flags(provider, call.verb(), matches, cmd)?;
     check_globals(provider, &call, g)?;
 
     let wait_opts = WaitOptions {
         timeout: g.wait_timeout.unwrap_or(Duration::from_secs(3600)),
         interval: g.poll_interval,
+        progress: Progress::for_stderr(g.quiet),
         ..WaitOptions::default()
     };
     let endpoint_loopback = settings
@@ -293,19 +362,98 @@ async fn run(cli: Cli, matches: &ArgMatches, cmd: &clap::Command, sig: &mut Sign
         ..TransportConfig::default()
     };
     let format = g.output.unwrap_or(OutputFormat::Json);
-    let printer = Printer { query, format };
+    let printer = Printer {
+        ectx,
+        query,
+        format,
+    };
 
     // Requests are built and validated before the transport exists:
     // a usage error costs no client set-up and sends nothing.
     let prepared = prepare(provider, call)?;
+    ectx.borrow_mut().image_id = match &prepared {
+        Prepared::Describe(id) | Prepared::Wait(WaitTarget::Image(id), _) => Some(id.clone()),
+        Prepared::Modify(m) => Some(m.image_id.clone()),
+        _ => None,
+    };
     let transport = Transport::new(tcfg, settings.secrets())?;
     let ctx = Ctx {
         settings,
         transport,
         dry_run: g.dry_run,
         raw: g.raw,
+        cache_dir: match &temp_cache {
+            Some(t) => Some(t.path()),
+            None => config::cache_dir(&ProcessEnv),
+        },
     };
     dispatch(ctx, prepared, g.wait, &wait_opts, &printer, sig).await
+}
+
+/// The settings of one command line: the emulator's with --emulator.
+async fn settings_for(g: &GlobalArgs, sig: &mut Signals) -> Result<Settings> {
+    let s = if g.emulator {
+        sig.guard(emulator::start_for_command(g, &overrides(g)))
+            .await?
+            .0
+    } else {
+        config::resolve(&overrides(g), &ProcessEnv)?
+    };
+    check_timeouts(&s)?;
+    Ok(s)
+}
+
+/// `imgctl config show`: one provider with --provider, else all of them.
+async fn config_show(
+    g: &GlobalArgs,
+    sig: &mut Signals,
+    ectx: &RefCell<ErrorContext>,
+) -> Result<()> {
+    let query = g.query.as_deref().map(output::compile_query).transpose()?;
+    let format = g.output.unwrap_or(OutputFormat::Json);
+    let printer = Printer {
+        ectx,
+        query,
+        format,
+    };
+    let (mut v, errors) = if g.provider.is_some() {
+        let s = settings_for(g, sig).await?;
+        (config_cmd::show(&s, &ProcessEnv), Vec::new())
+    } else {
+        let chosen = settings_for(g, sig).await;
+        let mut each = Vec::new();
+        for p in crate::provider::Provider::ALL {
+            let mut gp = g.clone();
+            gp.provider = Some(p.as_str().to_string());
+            // ENS has no region: a --region meant for the others is not its error.
+            if p == crate::provider::Provider::Ens {
+                gp.region = None;
+            }
+            each.push((p, settings_for(&gp, sig).await));
+        }
+        config_cmd::show_all(chosen, each, &ProcessEnv)
+    };
+    // The emulator's settings come from no file of the user's.
+    if g.emulator {
+        v["config_file"] = Value::Null;
+    }
+    if printer.query.is_some() || format == OutputFormat::Json {
+        printer.print_value(v, true)?;
+    } else {
+        emit(&config_cmd::render_rows(
+            &v,
+            &ProcessEnv,
+            format == OutputFormat::Text,
+        ))?;
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::config(format!(
+            "some settings could not be resolved:\n  {}",
+            errors.join("\n  ")
+        )))
+    }
 }
 
 async fn dispatch(
@@ -313,7 +461,7 @@ async fn dispatch(
     req: Prepared,
     wait: bool,
     wo: &WaitOptions,
-    pr: &Printer,
+    pr: &Printer<'_>,
     sig: &mut Signals,
 ) -> Result<()> {
     execute(&mut cloud::select(ctx)?, req, wait, wo, pr, sig).await
@@ -324,7 +472,7 @@ async fn execute<B: Backend>(
     req: Prepared,
     wait: bool,
     wo: &WaitOptions,
-    pr: &Printer,
+    pr: &Printer<'_>,
     sig: &mut Signals,
 ) -> Result<()> {
     let (outcome, follow) = match req {
@@ -348,6 +496,22 @@ async fn execute<B: Backend>(
             (changed.await?, false)
         }
         Prepared::Describe(id) => (sig.guard(b.describe(&id)).await?, false),
+        Prepared::List(r) => (sig.guard(b.list(&r)).await?, false),
+        Prepared::Delete(r) => {
+            let gone = sig.sending(b.delete(&r), || {
+                format!("image {} may have been deleted", r.image_id)
+            });
+            (gone.await?, false)
+        }
+        Prepared::Copy(r) => {
+            let made = sig.sending(b.copy(&r), || {
+                format!(
+                    "a copy of image {} to {} may have been started",
+                    r.image_id, r.to_region
+                )
+            });
+            (made.await?, wait)
+        }
         Prepared::Wait(t, p) => {
             let mut o = Outcome {
                 provider: p.as_str(),
@@ -389,7 +553,7 @@ async fn follow_to_end<B: Backend>(
     mut o: Outcome,
     created: bool,
     wo: &WaitOptions,
-    pr: &Printer,
+    pr: &Printer<'_>,
     sig: &mut Signals,
 ) -> Result<()> {
     // Only a new id may take a while to become visible; any other unknown
@@ -412,12 +576,11 @@ async fn follow_to_end<B: Backend>(
         // Stopped by a signal: the ids and the last status seen are the
         // script's only way to pick the work up again.
         Err(e @ (Error::Interrupted | Error::Terminated)) => {
-            if std::io::stderr().is_terminal() {
+            if wo.progress == Progress::Live {
                 eprintln!();
             }
-            if let Some(PollState::Pending { status, progress }) = last {
-                o.status = Some(status);
-                o.progress = progress;
+            if let Some(PollState::Seen(seen)) = &last {
+                o.observed(seen);
             }
             pr.print(&o)?;
             return Err(e);
@@ -438,36 +601,43 @@ async fn follow_to_end<B: Backend>(
             return Err(e);
         }
     };
+    // A wait outcome always says when the image was made (null: not known).
+    o.created = Some(None);
     match end {
-        WaitEnd::Done { image_id, status } => {
-            if image_id.is_some() {
-                o.image_id = image_id;
-            }
-            o.status = Some(status);
-            o.progress = None;
+        WaitEnd::Done(seen) => {
+            o.observed(&seen);
             pr.print(&o)
         }
-        WaitEnd::Failed { status, message } => {
-            o.status = Some(status.clone());
+        WaitEnd::Failed(seen) => {
+            o.observed(&seen);
             pr.print(&o)?;
             Err(Error::Failed(format!(
-                "{} is {status}{}",
+                "{} is {} (state {}){}",
                 what(&t),
-                if message.is_empty() {
+                seen.status,
+                seen.state.as_str(),
+                if seen.message.is_empty() {
                     String::new()
                 } else {
-                    format!(": {message}")
+                    format!(": {}", seen.message)
                 }
             )))
         }
         WaitEnd::TimedOut { last } => {
-            if let Some(PollState::Pending { status, progress }) = &last {
-                o.status = Some(status.clone());
-                o.progress = *progress;
-            }
+            let last_seen = match &last {
+                Some(PollState::Seen(seen)) => {
+                    o.observed(seen);
+                    format!(
+                        " (last status {}, state {})",
+                        seen.status,
+                        seen.state.as_str()
+                    )
+                }
+                _ => String::new(),
+            };
             pr.print(&o)?;
             Err(Error::WaitTimeout(format!(
-                "{} not done after {}s; it may still be running",
+                "{} not done after {}s{last_seen}; it may still be running",
                 what(&t),
                 wo.timeout.as_secs()
             )))
@@ -483,15 +653,33 @@ fn what(t: &WaitTarget) -> String {
     }
 }
 
-struct Printer {
+struct Printer<'a> {
+    /// Where the ids printed are noted for an error report.
+    ectx: &'a RefCell<ErrorContext>,
     query: Option<jmespath::Expression<'static>>,
     format: OutputFormat,
 }
 
-impl Printer {
+impl Printer<'_> {
     fn print(&self, o: &Outcome) -> Result<()> {
+        let mut o = o.clone();
+        // Every outcome with a status carries its state, whichever verb
+        // made it: a backend that left it out gets it from the table.
+        if o.image_id.is_some() {
+            self.ectx.borrow_mut().image_id = o.image_id.clone();
+        }
+        if let Ok(p) = crate::provider::Provider::parse(o.provider) {
+            if let (Some(status), None) = (&o.status, o.state) {
+                o.state = Some(cloud::state_of(p, status));
+            }
+            for i in o.images.iter_mut().flatten() {
+                if let (Some(status), None) = (&i.status, i.state) {
+                    i.state = Some(cloud::state_of(p, status));
+                }
+            }
+        }
         self.print_value(
-            serde_json::to_value(o).unwrap_or(Value::Null),
+            serde_json::to_value(&o).unwrap_or(Value::Null),
             std::io::stdout().is_terminal(),
         )
     }

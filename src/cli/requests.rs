@@ -6,12 +6,18 @@
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 
-use super::args::{CreateArgs, GlobalArgs, ImportArgs, ModifyArgs, OutputFormat, WaitArgs};
+use super::args::{
+    CopyArgs, CreateArgs, DeleteArgs, GlobalArgs, ImportArgs, ListArgs, ModifyArgs, OutputFormat,
+    WaitArgs,
+};
 use crate::cloud;
 use crate::config::Overrides;
 use crate::error::{Error, Result};
-use crate::ops::{self, CreateImage, ImportImage, ModifyImage, WaitTarget};
+use crate::ops::{
+    self, CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage, WaitTarget,
+};
 use crate::provider::{Provider, Verb};
+use crate::vocab;
 
 /// A verb with its parsed arguments, whichever way it was spelled.
 pub(super) enum VerbCall {
@@ -20,6 +26,9 @@ pub(super) enum VerbCall {
     Modify(ModifyArgs),
     Describe(String),
     Wait(WaitArgs),
+    List(ListArgs),
+    Delete(DeleteArgs),
+    Copy(CopyArgs),
 }
 
 impl VerbCall {
@@ -30,6 +39,9 @@ impl VerbCall {
             VerbCall::Modify(_) => Verb::Modify,
             VerbCall::Describe(_) => Verb::Describe,
             VerbCall::Wait(_) => Verb::Wait,
+            VerbCall::List(_) => Verb::List,
+            VerbCall::Delete(_) => Verb::Delete,
+            VerbCall::Copy(_) => Verb::Copy,
         }
     }
 }
@@ -50,6 +62,7 @@ pub(super) fn given_globals(g: &GlobalArgs) -> Vec<&'static str> {
         ("wait", g.wait),
         ("wait-timeout", g.wait_timeout.is_some()),
         ("poll-interval", g.poll_interval.is_some()),
+        ("quiet", g.quiet),
         ("max-attempts", g.max_attempts.is_some()),
         ("connect-timeout", g.connect_timeout.is_some()),
         ("read-timeout", g.read_timeout.is_some()),
@@ -80,6 +93,17 @@ pub(super) enum Prepared {
     Modify(ModifyImage),
     Describe(String),
     Wait(WaitTarget, Provider),
+    List(ListImages),
+    Delete(DeleteImage),
+    Copy(CopyImage),
+}
+
+/// An enumerated flag's value in the cloud's own spelling: any case, the
+/// canonical name or an alias in, the cloud's exact word out; a value the
+/// cloud cannot take is a usage error naming the ones it can.
+fn spelled(p: Provider, verb: Verb, flag: &str, v: Option<String>) -> Result<Option<String>> {
+    v.map(|v| vocab::to_wire(cloud::values(p), p, verb, flag, &v))
+        .transpose()
 }
 
 pub(super) fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
@@ -122,9 +146,9 @@ pub(super) fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
                 enterprise_project_id: a.enterprise_project_id,
                 client_token: a.client_token,
                 family: a.family,
-                platform: a.platform,
-                architecture: a.architecture,
-                boot_mode: a.boot_mode,
+                platform: spelled(p, Verb::Create, "platform", a.platform)?,
+                architecture: spelled(p, Verb::Create, "architecture", a.architecture)?,
+                boot_mode: spelled(p, Verb::Create, "boot-mode", a.boot_mode)?,
             };
             r.validate(p)?;
             Prepared::Create(r)
@@ -139,13 +163,13 @@ pub(super) fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
                     .map(|d| ops::parse_object_url(d))
                     .collect::<Result<_>>()?,
                 oss_region: a.oss_region,
-                format: a.format,
-                os_type: a.os_type,
-                platform: a.platform,
+                format: spelled(p, Verb::Import, "format", a.format)?,
+                os_type: spelled(p, Verb::Import, "os-type", a.os_type)?,
+                platform: spelled(p, Verb::Import, "platform", a.platform)?,
                 os_version: a.os_version,
-                architecture: a.architecture,
-                boot_mode: a.boot_mode,
-                license_type: a.license_type,
+                architecture: spelled(p, Verb::Import, "architecture", a.architecture)?,
+                boot_mode: spelled(p, Verb::Import, "boot-mode", a.boot_mode)?,
+                license_type: spelled(p, Verb::Import, "license-type", a.license_type)?,
                 compute_type: a.compute_type,
                 target_oss_region: a.target_oss_region,
                 min_disk: a.min_disk,
@@ -168,12 +192,12 @@ pub(super) fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
                 image_id: a.image_id,
                 name: a.name,
                 description: a.description,
-                status: a.status,
+                status: spelled(p, Verb::Modify, "status", a.status)?,
                 family: a.family,
-                boot_mode: a.boot_mode,
-                license_type: a.license_type,
-                nvme_support: a.nvme_support,
-                imds_support: a.imds_support,
+                boot_mode: spelled(p, Verb::Modify, "boot-mode", a.boot_mode)?,
+                license_type: spelled(p, Verb::Modify, "license-type", a.license_type)?,
+                nvme_support: spelled(p, Verb::Modify, "nvme-support", a.nvme_support)?,
+                imds_support: spelled(p, Verb::Modify, "imds-support", a.imds_support)?,
                 launch_permission_add: a.launch_permission_add,
                 launch_permission_remove: a.launch_permission_remove,
                 make_public: a.make_public,
@@ -207,6 +231,37 @@ pub(super) fn prepare(p: Provider, call: VerbCall) -> Result<Prepared> {
                 _ => return Err(Error::usage("wait needs --image-id, --job-id or --task-id")),
             };
             Prepared::Wait(target, p)
+        }
+        VerbCall::List(a) => {
+            let mut r = ListImages {
+                name: a.name,
+                name_prefix: a.name_prefix,
+                status: a.status,
+                limit: a.limit,
+                page_size: a.page_size,
+            };
+            r.validate(p)?;
+            Prepared::List(r)
+        }
+        VerbCall::Delete(a) => {
+            let r = DeleteImage {
+                image_id: a.image_id,
+                delete_snapshots: a.delete_snapshots,
+                force: a.force,
+            };
+            r.validate()?;
+            Prepared::Delete(r)
+        }
+        VerbCall::Copy(a) => {
+            let r = CopyImage {
+                image_id: a.image_id,
+                to_region: a.to_region,
+                name: a.name,
+                description: a.description,
+                agency_name: a.agency_name,
+            };
+            r.validate(p)?;
+            Prepared::Copy(r)
         }
     })
 }
@@ -244,6 +299,14 @@ pub(super) fn check_flags(
         m = sub;
     }
     let caps = cloud::capabilities(p);
+    if !caps.offers(verb) {
+        return Err(Error::usage(format!(
+            "provider {} has no {} operation{}",
+            p.as_str(),
+            verb.as_str(),
+            hint_for(p, verb, "")
+        )));
+    }
     for arg in cmd.get_arguments() {
         if arg.is_global_set() {
             continue;
@@ -269,6 +332,13 @@ pub(super) fn hint_for(p: Provider, verb: Verb, flag: &str) -> &'static str {
     match (p, verb, flag) {
         (Provider::Ens, _, "description") => " (ENS images have no description)",
         (Provider::Ens, Verb::Modify, _) => " (ENS ModifyImageAttribute can only rename)",
+        (Provider::Ens, Verb::Copy, _) => {
+            " (ENS offers no API that copies an image to another region or node)"
+        }
+        (Provider::Ecs, Verb::Delete, "delete-snapshots") => {
+            " (ECS snapshots are separate resources: delete them with DeleteSnapshot)"
+        }
+        (_, Verb::Delete, "force") => " (only ECS DeleteImage has Force)",
         (Provider::Ec2, Verb::Create, "snapshot-id") => {
             " (EC2 creates AMIs from instances; use RegisterImage for snapshots)"
         }
@@ -320,9 +390,9 @@ pub(super) fn check_globals(p: Provider, call: &VerbCall, g: &GlobalArgs) -> Res
             p.as_str()
         )));
     }
-    if g.wait && !matches!(verb, Verb::Create | Verb::Import | Verb::Wait) {
+    if g.wait && !matches!(verb, Verb::Create | Verb::Import | Verb::Copy | Verb::Wait) {
         return Err(Error::usage(format!(
-            "--wait applies to create and import, not {}",
+            "--wait applies to create, import and copy, not {}",
             verb.as_str()
         )));
     }
@@ -332,9 +402,14 @@ pub(super) fn check_globals(p: Provider, call: &VerbCall, g: &GlobalArgs) -> Res
             "--wait-timeout and --poll-interval need --wait",
         ));
     }
-    if g.dry_run && matches!(verb, Verb::Describe | Verb::Wait) {
+    if !waits && g.quiet {
+        return Err(Error::usage(
+            "--quiet silences the progress of a wait: it needs --wait (or `imgctl image wait`)",
+        ));
+    }
+    if g.dry_run && matches!(verb, Verb::Describe | Verb::Wait | Verb::List) {
         return Err(Error::usage(format!(
-            "--dry-run applies to create, import and modify, not {}",
+            "--dry-run applies to create, import, modify, delete and copy, not {}",
             verb.as_str()
         )));
     }

@@ -244,12 +244,15 @@ pub fn handle(p: Provider, action: &str, req: &Req, ctx: &mut Ctx) -> Resp {
         (Provider::Ens, "DescribeSelfImages") => ens_describe(&params, ctx, true),
         (Provider::Ens, "DescribeImages") => ens_describe(&params, ctx, false),
         (Provider::Ens, "DeleteImage") => delete(p, &params, ctx),
+        (Provider::Ens, "DescribeInstances") => describe_instances(p, &params, ctx),
         (Provider::Ecs, _) if get(&params, "RegionId").is_none() => Err(missing("RegionId")),
         (Provider::Ecs, "CreateImage") => ecs_create(&params, ctx),
         (Provider::Ecs, "ImportImage") => ecs_import(&params, ctx),
         (Provider::Ecs, "ModifyImageAttribute") => ecs_modify(&params, ctx),
         (Provider::Ecs, "DescribeImages") => ecs_describe(&params, ctx),
         (Provider::Ecs, "DeleteImage") => delete(p, &params, ctx),
+        (Provider::Ecs, "DescribeInstances") => describe_instances(p, &params, ctx),
+        (Provider::Ecs, "CopyImage") => ecs_copy(&params, ctx),
         _ => Err(e(
             404,
             "InvalidAction.NotFound",
@@ -544,24 +547,192 @@ fn ens_describe(params: &[(String, String)], ctx: &mut Ctx, own: bool) -> R {
     Ok(json!({"Images": {"Image": items}, "PageNumber": pn, "PageSize": ps, "TotalCount": tc}))
 }
 
+/// ENS and ECS DescribeInstances: the instances images are made from.
+/// `InstanceIds` is a JSON array of ids (both clouds), ENS also takes one
+/// `InstanceId`; unknown ids match nothing, as on Alibaba Cloud.
+fn describe_instances(p: Provider, params: &[(String, String)], ctx: &mut Ctx) -> R {
+    let (num, size) = page(params, 100)?;
+    let mut wanted: Option<Vec<String>> = match get(params, "InstanceIds") {
+        Some(s) => Some(serde_json::from_str(s).map_err(|_| invalid("InstanceIds"))?),
+        None => None,
+    };
+    if p == Provider::Ens
+        && let Some(one) = get(params, "InstanceId")
+    {
+        wanted.get_or_insert_with(Vec::new).push(one.to_string());
+    }
+    let region = get(params, "RegionId").unwrap_or("cn-hangzhou").to_string();
+    let ids: Vec<String> = ctx
+        .state
+        .instance_ids(p)
+        .into_iter()
+        .filter(|i| wanted.as_ref().is_none_or(|w| w.contains(i)))
+        .collect();
+    let total = ids.len();
+    let items: Vec<Value> = ids
+        .iter()
+        .skip((num - 1) * size)
+        .take(size)
+        .map(|id| match p {
+            Provider::Ens => json!({
+                "InstanceId": id,
+                "InstanceName": id,
+                "HostName": id,
+                "Status": "Running",
+                "EnsRegionId": "cn-hangzhou-telecom",
+                "ImageId": super::state::SEED_ENS_IMAGE,
+                "InstanceTypeId": "ens.sn1.stiny",
+                "SpecName": "ens.sn1.stiny",
+                "OSName": "Ubuntu 22.04 64 bit",
+                "InstanceResourceType": "EnsService",
+                "CreationTime": "2026-01-01T00:00:00Z",
+            }),
+            _ => json!({
+                "InstanceId": id,
+                "InstanceName": id,
+                "HostName": id,
+                "Status": "Running",
+                "RegionId": region,
+                "ZoneId": format!("{region}-i"),
+                "ImageId": super::state::SEED_ECS_IMAGE,
+                "InstanceType": "ecs.g7.large",
+                "OSType": "linux",
+                "OSName": "Ubuntu 22.04 64 bit",
+                "Cpu": 2,
+                "Memory": 8192,
+                "InstanceChargeType": "PostPaid",
+                "CreationTime": "2026-01-01T00:00Z",
+            }),
+        })
+        .collect();
+    Ok(json!({
+        "TotalCount": total,
+        "PageNumber": num,
+        "PageSize": size,
+        "Instances": {"Instance": items},
+    }))
+}
+
+/// DeleteImage. ENS: the id must be one of yours. ECS (DeleteImage doc,
+/// error table): 404 for an unknown id; 403 refusals that are not about
+/// permissions: in use by instances (unless Force), shared with other
+/// accounts, being copied (source or copy); then DryRun.
 fn delete(p: Provider, params: &[(String, String)], ctx: &mut Ctx) -> R {
     let id = get(params, "ImageId").ok_or_else(|| missing("ImageId"))?;
-    let before = ctx.state.images.len();
-    ctx.state
+    let region = get(params, "RegionId").unwrap_or_default();
+    let speed = ctx.speed;
+    let Some(img) = ctx
+        .state
         .images
-        .retain(|i| !(i.provider == p && i.id == id));
-    // ECS ignores an unknown image on delete; ENS says so.
-    if p == Provider::Ens && before == ctx.state.images.len() {
+        .iter()
+        .find(|i| i.provider == p && i.id == id && (p == Provider::Ens || i.region == region))
+    else {
         return Err(e(
             404,
             "InvalidImageId.NotFound",
             "The specified ImageId does not exist.",
         ));
+    };
+    if p == Provider::Ecs {
+        if img.attr("InUseBy").is_some() && !truthy(get(params, "Force")) {
+            return Err(e(
+                403,
+                "ImageUsingByInstance",
+                "The specified image is being used by instances; use Force to delete it anyway.",
+            ));
+        }
+        if img.attr("SharedWith").is_some() {
+            return Err(e(
+                403,
+                "ImageUseShared",
+                "The specified image has been shared with other accounts.",
+            ));
+        }
+        let copying = |i: &Image| i.copied_from.is_some() && !i.life.done(speed);
+        if copying(img)
+            || ctx
+                .state
+                .images
+                .iter()
+                .any(|c| c.provider == p && c.copied_from.as_deref() == Some(id) && copying(c))
+        {
+            return Err(e(
+                403,
+                "OperationDenied.ImageCopying",
+                "The operation is denied because the image is being copied.",
+            ));
+        }
+        if truthy(get(params, "DryRun")) {
+            return Err(dry_run());
+        }
     }
-    if p == Provider::Ecs && truthy(get(params, "DryRun")) {
+    ctx.state
+        .images
+        .retain(|i| !(i.provider == p && i.id == id));
+    Ok(json!({}))
+}
+
+/// CopyImage, received by the source region: an Available custom image
+/// of this region is copied to DestinationRegionId, where the copy is
+/// Creating for a while before it is Available.
+fn ecs_copy(params: &[(String, String)], ctx: &mut Ctx) -> R {
+    let region = get(params, "RegionId").unwrap_or_default().to_string();
+    let dest = get(params, "DestinationRegionId")
+        .ok_or_else(|| missing("DestinationRegionId"))?
+        .to_string();
+    if let Some(id) = idempotent(params, ctx.state)? {
+        return Ok(json!({"ImageId": id}));
+    }
+    let speed = ctx.speed;
+    let id = get(params, "ImageId").ok_or_else(|| missing("ImageId"))?;
+    let src = ctx
+        .state
+        .images
+        .iter()
+        .find(|i| i.provider == Provider::Ecs && i.id == id && i.region == region)
+        .ok_or_else(|| {
+            e(
+                404,
+                "InvalidImageId.NotFound",
+                "The specified ImageId does not exist.",
+            )
+        })?;
+    if !src.life.done(speed) || src.life.failed(speed) {
+        return Err(e(
+            403,
+            "IncorrectImageStatus",
+            "The current status of the image does not support this operation.",
+        ));
+    }
+    let (src_name, attrs) = (src.name.clone(), src.attrs.clone());
+    let name = match get(params, "DestinationImageName") {
+        Some(n) => n.to_string(),
+        None => src_name,
+    };
+    check_name(Provider::Ecs, &dest, &name, ctx.state, None)
+        .map_err(|ApiErr(s, c, m)| ApiErr(s, c.replace("ImageName", "DestinationImageName"), m))?;
+    if let Some(d) = get(params, "DestinationDescription")
+        && !rules::description_ok(Provider::Ecs, d)
+    {
+        return Err(e(
+            400,
+            "InvalidDescription.Malformed",
+            "The specified parameter \"DestinationDescription\" is not valid.",
+        ));
+    }
+    if truthy(get(params, "DryRun")) {
         return Err(dry_run());
     }
-    Ok(json!({}))
+    let mut img = new_image(Provider::Ecs, name, &dest, ctx);
+    img.attrs = attrs;
+    img.attrs.remove("InUseBy");
+    img.attrs.remove("SharedWith");
+    img.description = get(params, "DestinationDescription").map(str::to_string);
+    img.copied_from = Some(id.to_string());
+    let new_id = img.id.clone();
+    ctx.state.images.push(img);
+    remember_token(params, ctx.state, &new_id);
+    Ok(json!({"ImageId": new_id}))
 }
 
 // ---------------------------------------------------------------- ECS

@@ -204,6 +204,7 @@ pub fn handle(action: &str, req: &Req, ctx: &mut Ctx) -> Resp {
     let region = region(req);
     let r = match action {
         "RunInstances" => run_instances(&p, ctx),
+        "DescribeInstances" => describe_instances(&p, &region, ctx),
         "CreateImage" => create_image(&p, &region, ctx),
         "DescribeImages" => describe_images(&p, &region, ctx),
         "ModifyImageAttribute" => modify(&p, &region, ctx),
@@ -211,6 +212,9 @@ pub fn handle(action: &str, req: &Req, ctx: &mut Ctx) -> Resp {
         "ImportImage" => import_image(&p, &region, ctx),
         "DescribeImportImageTasks" => describe_tasks(&p, &region, ctx),
         "DeregisterImage" => deregister(&p, &region, ctx),
+        "DeleteSnapshot" => delete_snapshot(&p, &region, ctx),
+        "DescribeSnapshots" => describe_snapshots(&p, &region, ctx),
+        "CopyImage" => copy_image(&p, &region, ctx),
         _ => Err(e(
             400,
             "InvalidAction",
@@ -321,6 +325,9 @@ fn run_instances(p: &[(String, String)], ctx: &mut Ctx) -> R {
     for idx in 0..n {
         let id = format!("i-{}", hex_id(17));
         ctx.state.instances.insert((Provider::Ec2, id.clone()));
+        ctx.state
+            .launched
+            .insert(id.clone(), (image.to_string(), itype.to_string()));
         let _ = write!(
             items,
             "<item><instanceId>{id}</instanceId><imageId>{}</imageId><instanceState><code>0</code><name>pending</name></instanceState>\
@@ -337,6 +344,147 @@ fn run_instances(p: &[(String, String)], ctx: &mut Ctx) -> R {
         "<reservationId>r-{}</reservationId><ownerId>{EC2_OWNER_ID}</ownerId><groupSet/><instancesSet>{items}</instancesSet>",
         hex_id(17)
     ))
+}
+
+/// DescribeInstances: every instance as its own reservation (one launch
+/// each), `InstanceId.N` exact (unknown ids are an error, as on AWS) and
+/// the filters a person reaches for first.
+fn describe_instances(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R {
+    dry_run(p)?;
+    let ids = list(p, "InstanceId");
+    for id in &ids {
+        if !id.starts_with("i-") {
+            return Err(e(
+                400,
+                "InvalidInstanceID.Malformed",
+                format!("Invalid id: \"{id}\""),
+            ));
+        }
+        if !ctx.state.has_instance(Provider::Ec2, id) {
+            return Err(e(
+                400,
+                "InvalidInstanceID.NotFound",
+                format!("The instance ID '{id}' does not exist"),
+            ));
+        }
+    }
+    let filters = filters(p);
+    // Paging as documented: MaxResults 5-1000, not with InstanceId.N.
+    let max = match get(p, "MaxResults") {
+        None => None,
+        Some(m) => Some(
+            m.parse::<usize>()
+                .ok()
+                .filter(|n| (5..=1000).contains(n))
+                .ok_or_else(|| {
+                    e(
+                        400,
+                        "InvalidParameterValue",
+                        format!("Value ( {m} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000."),
+                    )
+                })?,
+        ),
+    };
+    if max.is_some() && !ids.is_empty() {
+        return Err(e(
+            400,
+            "InvalidParameterCombination",
+            "The parameter instancesSet cannot be used with the parameter maxResults",
+        ));
+    }
+    let start = match get(p, "NextToken") {
+        None => 0,
+        Some(t) => t
+            .strip_prefix("emu-page-")
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| {
+                e(
+                    400,
+                    "InvalidParameterValue",
+                    format!("Invalid NextToken: {t}"),
+                )
+            })?,
+    };
+    let mut rows = Vec::new();
+    for id in ctx.state.instance_ids(Provider::Ec2) {
+        if !ids.is_empty() && !ids.contains(&id) {
+            continue;
+        }
+        let (image, itype) = ctx
+            .state
+            .launched
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| (super::state::SEED_EC2_IMAGE.to_string(), "t3.micro".into()));
+        let mut keep = true;
+        for (name, vals) in &filters {
+            let have = match name.as_str() {
+                "instance-id" => id.clone(),
+                "instance-state-name" => "running".into(),
+                "image-id" => image.clone(),
+                "instance-type" => itype.clone(),
+                "availability-zone" => format!("{region}a"),
+                _ => {
+                    return Err(e(
+                        400,
+                        "InvalidParameterValue",
+                        format!("The filter '{name}' is invalid"),
+                    ));
+                }
+            };
+            if !vals.iter().any(|v| glob(v, &have)) {
+                keep = false;
+            }
+        }
+        if !keep {
+            continue;
+        }
+        let rid = &crate::sign::sha256_hex(id.as_bytes())[..17];
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "<item><reservationId>r-{rid}</reservationId><ownerId>{EC2_OWNER_ID}</ownerId><groupSet/><instancesSet>\
+             <item><instanceId>{}</instanceId><imageId>{}</imageId><instanceState><code>16</code><name>running</name></instanceState>\
+             <privateDnsName/><dnsName/><reason/><amiLaunchIndex>0</amiLaunchIndex><productCodes/><instanceType>{}</instanceType>\
+             <launchTime>2026-01-01T00:00:00.000Z</launchTime><placement><availabilityZone>{}a</availabilityZone><groupName/><tenancy>default</tenancy></placement>\
+             <monitoring><state>disabled</state></monitoring><architecture>x86_64</architecture><rootDeviceType>ebs</rootDeviceType>\
+             <rootDeviceName>/dev/xvda</rootDeviceName><blockDeviceMapping/><virtualizationType>hvm</virtualizationType><hypervisor>xen</hypervisor></item>\
+             </instancesSet></item>",
+            x(&id),
+            x(&image),
+            x(&itype),
+            x(region)
+        );
+        rows.push(out);
+    }
+    let end = max.map_or(rows.len(), |m| (start + m).min(rows.len()));
+    let mut out = String::from("<reservationSet>");
+    for r in rows.iter().take(end).skip(start) {
+        out.push_str(r);
+    }
+    out.push_str("</reservationSet>");
+    if end < rows.len() {
+        let _ = write!(out, "<nextToken>emu-page-{end}</nextToken>");
+    }
+    Ok(out)
+}
+
+/// `Filter.N.Name` with its `Filter.N.Value.M`.
+fn filters(p: &[(String, String)]) -> Vec<(String, Vec<String>)> {
+    indexed(p, "Filter")
+        .into_iter()
+        .filter_map(|g| {
+            let name = g.iter().find(|(k, _)| k == "Name")?.1.clone();
+            let vals: Vec<(String, String)> = g
+                .iter()
+                .filter_map(|(k, v)| {
+                    k.strip_prefix("Value.")
+                        .map(|n| (format!("Value.{n}"), v.clone()))
+                })
+                .collect();
+            Some((name, list(&vals, "Value")))
+        })
+        .collect()
 }
 
 fn check_name(name: &str, region: &str, st: &State, except: Option<&str>) -> Result<(), ApiErr> {
@@ -539,31 +687,56 @@ fn describe_images(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R {
     }
     let owners = list(p, "Owner");
     let ours = owners.is_empty() || owners.iter().any(|o| o == "self" || o == EC2_OWNER_ID);
-    let filters: Vec<(String, Vec<String>)> = indexed(p, "Filter")
-        .into_iter()
-        .filter_map(|g| {
-            let name = g.iter().find(|(k, _)| k == "Name")?.1.clone();
-            let vals: Vec<(String, String)> = g
-                .iter()
-                .filter_map(|(k, v)| {
-                    k.strip_prefix("Value.")
-                        .map(|n| (format!("Value.{n}"), v.clone()))
-                })
-                .collect();
-            Some((name, list(&vals, "Value")))
-        })
-        .collect();
+    let filters = filters(p);
+    // Paging (DescribeImages doc): MaxResults 1-1000, not with ImageId;
+    // the token is opaque to the caller, here the offset of the next item.
+    let max = match get(p, "MaxResults") {
+        None => None,
+        Some(m) => Some(
+            m.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or_else(|| {
+                    e(
+                        400,
+                        "InvalidParameterValue",
+                        format!("Value ( {m} ) for parameter maxResults is invalid. Expecting a value between 1 and 1000."),
+                    )
+                })?,
+        ),
+    };
+    if max.is_some() && !ids.is_empty() {
+        return Err(e(
+            400,
+            "InvalidParameterCombination",
+            "The parameter imageIdsSet cannot be used with the parameter maxResults",
+        ));
+    }
+    let start = match get(p, "NextToken") {
+        None => 0,
+        Some(t) => t
+            .strip_prefix("emu-page-")
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| {
+                e(
+                    400,
+                    "InvalidParameterValue",
+                    format!("Invalid NextToken: {t}"),
+                )
+            })?,
+    };
+    let include_disabled = truthy(get(p, "IncludeDisabled"));
     let speed = ctx.speed;
-    let mut out = String::from("<imagesSet>");
+    let mut matched = Vec::new();
     for i in ctx.state.images.iter_mut().filter(|i| {
         i.provider == Provider::Ec2
             && i.region == region
             && ours
             && i.status_override.as_deref() != Some("deregistered")
+            && (include_disabled || i.status_override.as_deref() != Some("disabled"))
             && (ids.is_empty() || ids.contains(&i.id))
     }) {
         let state = i.life.status(speed);
-        i.life.observe();
         let mut keep = true;
         for (name, vals) in &filters {
             let have = filter_value(i, name, state)?;
@@ -572,10 +745,21 @@ fn describe_images(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R {
             }
         }
         if keep {
+            matched.push((i.id.clone(), state));
+        }
+    }
+    let end = max.map_or(matched.len(), |m| (start + m).min(matched.len()));
+    let mut out = String::from("<imagesSet>");
+    for (id, state) in matched.iter().take(end).skip(start) {
+        if let Some(i) = ctx.state.image_mut(Provider::Ec2, id) {
+            i.life.observe();
             out.push_str(&image_xml(i, state));
         }
     }
     out.push_str("</imagesSet>");
+    if end < matched.len() {
+        let _ = write!(out, "<nextToken>emu-page-{end}</nextToken>");
+    }
     Ok(out)
 }
 
@@ -911,11 +1095,166 @@ fn describe_tasks(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R {
     Ok(out)
 }
 
+/// The snapshots of an AMI: one per block device, named after the AMI.
+fn snapshots_of(i: &Image) -> Vec<String> {
+    vec![format!("snap-{}", &i.id[4.min(i.id.len())..])]
+}
+
 fn deregister(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R {
     let img = lookup(p, region, ctx.state)?;
     dry_run(p)?;
     img.status_override = Some("deregistered".into());
+    let snaps = snapshots_of(img);
+    let mut out = String::from("<return>true</return>");
+    // DeleteAssociatedSnapshots: snapshots no other registered AMI uses go too.
+    if truthy(get(p, "DeleteAssociatedSnapshots")) {
+        out.push_str("<deleteSnapshotResultSet>");
+        for s in snaps {
+            let code = if ctx.state.deleted_snapshots.insert(s.clone()) {
+                "success"
+            } else {
+                "skipped"
+            };
+            let _ = write!(
+                out,
+                "<item><snapshotId>{s}</snapshotId><returnCode>{code}</returnCode></item>"
+            );
+        }
+        out.push_str("</deleteSnapshotResultSet>");
+    }
+    Ok(out)
+}
+
+/// Which AMI a live snapshot belongs to, and whether that AMI is registered.
+fn snapshot_owner(st: &State, region: &str, id: &str) -> Option<(String, bool)> {
+    if st.deleted_snapshots.contains(id) {
+        return None;
+    }
+    st.images
+        .iter()
+        .filter(|i| i.provider == Provider::Ec2 && i.region == region)
+        .find(|i| snapshots_of(i).iter().any(|s| s == id))
+        .map(|i| {
+            (
+                i.id.clone(),
+                i.status_override.as_deref() != Some("deregistered"),
+            )
+        })
+}
+
+fn snapshot_not_found(id: &str) -> ApiErr {
+    e(
+        400,
+        "InvalidSnapshot.NotFound",
+        format!("The snapshot '{id}' does not exist."),
+    )
+}
+
+fn delete_snapshot(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R {
+    let id = get(p, "SnapshotId").ok_or_else(|| missing("SnapshotId"))?;
+    let (ami, registered) =
+        snapshot_owner(ctx.state, region, id).ok_or_else(|| snapshot_not_found(id))?;
+    if registered {
+        return Err(e(
+            400,
+            "InvalidSnapshot.InUse",
+            format!("The snapshot {id} is currently in use by {ami}"),
+        ));
+    }
+    dry_run(p)?;
+    ctx.state.deleted_snapshots.insert(id.to_string());
     Ok("<return>true</return>".into())
+}
+
+fn describe_snapshots(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R {
+    let ids = list(p, "SnapshotId");
+    let mut out = String::from("<snapshotSet>");
+    for id in &ids {
+        let (ami, _) =
+            snapshot_owner(ctx.state, region, id).ok_or_else(|| snapshot_not_found(id))?;
+        let _ = write!(
+            out,
+            "<item><snapshotId>{id}</snapshotId><volumeSize>8</volumeSize><status>completed</status>\
+             <ownerId>{EC2_OWNER_ID}</ownerId><description>Created by CreateImage for {ami}</description></item>"
+        );
+    }
+    out.push_str("</snapshotSet>");
+    Ok(out)
+}
+
+/// CopyImage: the destination is the region the request was signed for;
+/// the source must exist in SourceRegion. A ClientToken seen before with the
+/// same parameters returns the same copy.
+fn copy_image(p: &[(String, String)], region: &str, ctx: &mut Ctx) -> R {
+    let src_region = get(p, "SourceRegion").ok_or_else(|| missing("SourceRegion"))?;
+    let src_id = get(p, "SourceImageId").ok_or_else(|| missing("SourceImageId"))?;
+    let name = get(p, "Name").ok_or_else(|| missing("Name"))?;
+    let token = get(p, "ClientToken").map(|t| format!("ec2:{region}:{t}"));
+    let fp = format!(
+        "{src_region}/{src_id}/{name}/{}",
+        get(p, "Description").unwrap_or("")
+    );
+    if let Some(t) = &token
+        && let Some((seen, id)) = ctx.state.client_tokens.get(t)
+    {
+        if *seen != fp {
+            return Err(e(
+                400,
+                "IdempotentParameterMismatch",
+                "The client token has already been used with different parameters.",
+            ));
+        }
+        return Ok(format!("<imageId>{id}</imageId>"));
+    }
+    let speed = ctx.speed;
+    let src = lookup(
+        &[("ImageId".to_string(), src_id.to_string())],
+        src_region,
+        ctx.state,
+    )?;
+    if src.life.status(speed) != "available" {
+        return Err(e(
+            400,
+            "IncorrectState",
+            format!("Image {src_id} is not in the available state."),
+        ));
+    }
+    let (arch, disks) = (
+        src.attr("architecture").unwrap_or("x86_64").to_string(),
+        src.disks.clone(),
+    );
+    check_name(name, region, ctx.state, None)?;
+    if let Some(d) = get(p, "Description")
+        && !rules::description_ok(Provider::Ec2, d)
+    {
+        return Err(e(
+            400,
+            "InvalidParameterValue",
+            "The description is too long (maximum 255 characters).",
+        ));
+    }
+    dry_run(p)?;
+    let mut life = Lifecycle::new(EC2_PHASES);
+    if ctx.fail {
+        life = life.failing("failed");
+    }
+    let mut img = Image::new(
+        Provider::Ec2,
+        State::new_id(Provider::Ec2),
+        name.into(),
+        region,
+        life,
+    );
+    img.description = get(p, "Description").map(str::to_string);
+    img.set("architecture", arch);
+    img.disks = disks;
+    img.copied_from = Some(src_id.to_string());
+    let id = img.id.clone();
+    ctx.state.images.push(img);
+    if let Some(t) = token {
+        ctx.state.client_tokens.insert(t, (fp, id.clone()));
+    }
+    Ok(format!("<imageId>{id}</imageId>"))
 }
 
 #[cfg(test)]

@@ -42,6 +42,7 @@ pub fn operation(req: &Req) -> String {
         ("GET", ["v2", "cloudimages"]) => "ListImages",
         ("PATCH", ["v2", "cloudimages", _]) => "UpdateImage",
         ("DELETE", ["v2", "images", _]) => "GlanceDeleteImage",
+        ("POST", ["v1", "cloudimages", _, "cross_region_copy"]) => "CopyImageCrossRegion",
         _ => "Unknown",
     };
     op.to_string()
@@ -274,7 +275,10 @@ pub fn handle_ims(op: &str, req: &Req, auth: Option<&HwAuth>, ctx: &mut Ctx) -> 
         "ShowJob" | "ShowJobProgress" => show_job(s.last().copied().unwrap_or(""), &project, ctx),
         "ListImages" => list_images(req, &region, ctx),
         "UpdateImage" => update_image(req, s.last().copied().unwrap_or(""), &region, ctx),
-        "GlanceDeleteImage" => delete_image(s.last().copied().unwrap_or(""), &region, ctx),
+        "GlanceDeleteImage" => delete_image(req, s.last().copied().unwrap_or(""), &region, ctx),
+        "CopyImageCrossRegion" => {
+            copy_cross_region(req, s.get(2).copied().unwrap_or(""), &project, &region, ctx)
+        }
         _ => {
             return apigw(
                 404,
@@ -619,7 +623,7 @@ fn image_json(img: &Image, status: &str, project: &str) -> Value {
 fn list_images(req: &Req, region: &str, ctx: &mut Ctx) -> R {
     let q = req.query();
     let f = |k: &str| q.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
-    let (id, name, status) = (f("id"), f("name"), f("status"));
+    let (id, name, status, owner) = (f("id"), f("name"), f("status"), f("owner"));
     if f("__imagetype")
         .is_some_and(|t| !["gold", "private", "shared", "market"].contains(&t.as_str()))
     {
@@ -632,6 +636,8 @@ fn list_images(req: &Req, region: &str, ctx: &mut Ctx) -> R {
     let marker = f("marker");
     let speed = ctx.speed;
     let project = hw_project_id(region);
+    // owner=<project>: that project's own images (another's: none visible).
+    let ours = ours && owner.as_ref().is_none_or(|o| *o == project);
     let mut out = Vec::new();
     let mut observed_jobs = Vec::new();
     let mut past_marker = marker.is_none();
@@ -762,7 +768,22 @@ fn update_image(req: &Req, id: &str, region: &str, ctx: &mut Ctx) -> R {
     Ok((200, v))
 }
 
-fn delete_image(id: &str, region: &str, ctx: &mut Ctx) -> R {
+fn delete_image(req: &Req, id: &str, region: &str, ctx: &mut Ctx) -> R {
+    // The optional body is {"delete_backup": bool} and nothing else.
+    if !req.body.is_empty() {
+        let ok = serde_json::from_slice::<Value>(&req.body).is_ok_and(|b| {
+            b.as_object().is_some_and(|o| {
+                o.iter()
+                    .all(|(k, v)| k == "delete_backup" && v.is_boolean())
+            })
+        });
+        if !ok {
+            return Err(ie(
+                "IMG.0001",
+                "The request body may only hold delete_backup (a boolean).",
+            ));
+        }
+    }
     let speed = ctx.speed;
     let Some(img) = ctx
         .state
@@ -786,4 +807,87 @@ fn delete_image(id: &str, region: &str, ctx: &mut Ctx) -> R {
         .images
         .retain(|i| !(i.provider == Provider::Ims && i.id == id));
     Ok((204, Value::Null))
+}
+
+/// Cross-region copy (跨Region复制镜像): a job in the caller's project
+/// makes an image in the destination region's default project, which is
+/// named after the region. name, region, project_name and agency_name
+/// are required.
+fn copy_cross_region(req: &Req, id: &str, project: &str, region: &str, ctx: &mut Ctx) -> R {
+    let body: Value = serde_json::from_slice(&req.body)
+        .map_err(|_| ie("IMG.0001", "The request body is not valid JSON."))?;
+    let field = |k: &str| body[k].as_str().filter(|v| !v.is_empty());
+    let (Some(name), Some(dest), Some(dest_project), Some(_agency)) = (
+        field("name"),
+        field("region"),
+        field("project_name"),
+        field("agency_name"),
+    ) else {
+        return Err(ie(
+            "IMG.0001",
+            "name, region, project_name and agency_name are required.",
+        ));
+    };
+    if !known_hw_region(dest) {
+        return Err(ie("IMG.0147", format!("The region {dest} is invalid.")));
+    }
+    if dest == region {
+        return Err(ie(
+            "IMG.0142",
+            "The destination region must differ from the source region.",
+        ));
+    }
+    if dest_project != dest {
+        return Err(ie(
+            "IMG.0001",
+            format!("The project {dest_project} does not exist in region {dest}."),
+        ));
+    }
+    if let Some(d) = body["description"].as_str()
+        && !rules::description_ok(Provider::Ims, d)
+    {
+        return Err(ie("IMG.0004", "The image description is invalid."));
+    }
+    let speed = ctx.speed;
+    let src = ctx
+        .state
+        .images
+        .iter()
+        .find(|i| i.provider == Provider::Ims && i.id == id && i.region == region)
+        .ok_or_else(|| ie("IMG.0144", "The image does not exist."))?;
+    if ims_status(src, ctx.state, speed) != "active" {
+        return Err(ie("IMG.0046", "The image is not in the active state."));
+    }
+    let attrs = src.attrs.clone();
+    check_name(name, dest, ctx.state)?;
+    let job_id = format!("ff8080{}", hex_id(26));
+    let mut life = Lifecycle::new(IMS_JOB_PHASES);
+    if ctx.fail {
+        life = life.failing("FAIL");
+    }
+    let mut img = Image::new(
+        Provider::Ims,
+        uuid(),
+        name.to_string(),
+        dest,
+        Lifecycle::new(IMS_JOB_PHASES),
+    );
+    img.job_id = Some(job_id.clone());
+    img.attrs = attrs;
+    img.copied_from = Some(id.to_string());
+    if let Some(d) = body["description"].as_str() {
+        img.set("__description", d);
+        img.description = Some(d.to_string());
+    }
+    let new_id = img.id.clone();
+    ctx.state.images.push(img);
+    ctx.state.jobs.push(Job {
+        id: job_id.clone(),
+        job_type: "copyImageCrossRegion",
+        project_id: project.to_string(),
+        life,
+        image_ids: vec![new_id],
+        begin_time: now_iso(),
+    });
+    Ok((200, json!({"job_id": job_id})))
 }

@@ -161,6 +161,53 @@ pub async fn start(opts: Options) -> Result<Emulator> {
     Ok(Emulator { addr, task })
 }
 
+/// The seeded ids per provider, one line each, for the start-up banner:
+/// what a person needs to try a command without reading the docs.
+fn seeded_ids() -> String {
+    use std::fmt::Write as _;
+    let st = state::State::seeded();
+    let mut out = String::new();
+    for (p, region) in [
+        (Provider::Ens, "(global)"),
+        (Provider::Ecs, "cn-hangzhou"),
+        (Provider::Ec2, "us-east-1"),
+        (Provider::Ims, state::HW_DEFAULT_REGION),
+    ] {
+        let images: Vec<&str> = st
+            .images
+            .iter()
+            .filter(|i| i.provider == p)
+            .map(|i| i.id.as_str())
+            .collect();
+        let _ = write!(
+            out,
+            "{} {region}: instances {}; images {}",
+            p.as_str(),
+            st.instance_ids(p).join(", "),
+            images.join(", ")
+        );
+        let snaps: Vec<&str> = state::SEED_SNAPSHOTS
+            .iter()
+            .filter(|(q, _)| *q == p)
+            .map(|(_, s)| *s)
+            .collect();
+        if !snaps.is_empty() {
+            let _ = write!(out, "; snapshots {}", snaps.join(", "));
+        }
+        match p {
+            Provider::Ec2 => {
+                let _ = write!(out, "; import task {}", state::SEED_EC2_TASK);
+            }
+            Provider::Ims => {
+                let _ = write!(out, "; job {}", state::SEED_IMS_JOB);
+            }
+            _ => {}
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// `imgctl emulator`: serve until Ctrl-C, endpoint on the first line.
 pub async fn run_foreground(opts: Options) -> Result<()> {
     let speed = opts.speed;
@@ -174,10 +221,12 @@ pub async fn run_foreground(opts: Options) -> Result<()> {
          huawei project: {} ({})\n\
          speed: {}ms per phase\n\
          admin: {ep}/__imgctl/faults, {ep}/__imgctl/calls, {ep}/__imgctl/reset\n\
+         {}\
          try: imgctl --endpoint-url {ep} ... or any command with --emulator; Ctrl-C stops",
         state::HW_PROJECT_ID,
         state::HW_DEFAULT_REGION,
-        speed.as_millis()
+        speed.as_millis(),
+        seeded_ids()
     );
     // A reader that took the endpoint and went away does not stop the server.
     let printed = {

@@ -168,6 +168,9 @@ pub struct Image {
     pub launch_users: BTreeSet<String>,
     pub public: bool,
     pub disks: Vec<String>,
+    /// A copy: the image it was copied from (ECS refuses to delete a
+    /// source while a copy of it is running).
+    pub copied_from: Option<String>,
 }
 
 impl Image {
@@ -195,6 +198,7 @@ impl Image {
             launch_users: BTreeSet::new(),
             public: false,
             disks: Vec::new(),
+            copied_from: None,
         }
     }
 
@@ -252,6 +256,10 @@ pub struct State {
     pub client_tokens: BTreeMap<String, (String, String)>,
     /// Alibaba signature nonces already used, with when they were seen.
     pub nonces: BTreeMap<String, Instant>,
+    /// EC2 instances made with RunInstances: id -> (image id, instance type).
+    pub launched: BTreeMap<String, (String, String)>,
+    /// EC2 snapshots deleted (each AMI's are named after it: snap-<hex>).
+    pub deleted_snapshots: BTreeSet<String>,
 }
 
 pub const SEED_INSTANCES: &[(Provider, &str)] = &[
@@ -292,6 +300,8 @@ pub const SEED_OBJECTS: &[(&str, &str)] = &[
 
 pub const SEED_ENS_IMAGE: &str = "m-5xxggsu4qy1bzvwpsmktamv6a";
 pub const SEED_ECS_IMAGE: &str = "m-bp18ygjuqnwhechc";
+pub const SEED_ECS_IN_USE: &str = "m-bp1inuse00demo0001";
+pub const SEED_ECS_SHARED: &str = "m-bp1shared0demo0001";
 pub const SEED_EC2_IMAGE: &str = "ami-0abcdef1234567890";
 pub const SEED_EC2_TASK: &str = "import-ami-0123456789abcdef0";
 pub const SEED_IMS_IMAGE: &str = "33ad552d-1149-471c-8575-f1d02b9f3d1d";
@@ -345,6 +355,27 @@ impl State {
         ecs.set("Features.ImdsSupport", "v1");
         ecs.created_at = SEED_CREATED.into();
         s.images.push(ecs);
+        // Images that DeleteImage refuses: one in use by an instance, one
+        // shared with another account.
+        for (id, name, attr, value) in [
+            (SEED_ECS_IN_USE, "demo-ecs-in-use", "InUseBy", "i-demo-ecs"),
+            (
+                SEED_ECS_SHARED,
+                "demo-ecs-shared",
+                "SharedWith",
+                "1234567890123456",
+            ),
+        ] {
+            let mut img = Image::new(
+                Provider::Ecs,
+                id.into(),
+                name.into(),
+                "cn-hangzhou",
+                Lifecycle::finished(ECS_PHASES),
+            );
+            img.set(attr, value);
+            s.images.push(img);
+        }
         for (id, name) in [
             (SEED_EC2_IMAGE, "demo-ec2-image"),
             ("ami-0abc", "web-v1-example"),
@@ -408,6 +439,29 @@ impl State {
         });
         s.images.push(task_image);
         s
+    }
+
+    /// The instances of one provider (not its snapshots), seeded ones in
+    /// seed order first, then the rest sorted: what DescribeInstances lists.
+    pub fn instance_ids(&self, p: Provider) -> Vec<String> {
+        let mut seeded: Vec<String> = SEED_INSTANCES
+            .iter()
+            .filter(|(q, i)| *q == p && self.has_instance(p, i))
+            .map(|(_, i)| i.to_string())
+            .collect();
+        let mut more: Vec<String> = self
+            .instances
+            .iter()
+            .filter(|(q, i)| {
+                *q == p
+                    && !SEED_INSTANCES.contains(&(p, i.as_str()))
+                    && !SEED_SNAPSHOTS.contains(&(p, i.as_str()))
+            })
+            .map(|(_, i)| i.clone())
+            .collect();
+        more.sort();
+        seeded.extend(more);
+        seeded
     }
 
     pub fn has_instance(&self, p: Provider, id: &str) -> bool {

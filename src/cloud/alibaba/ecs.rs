@@ -7,14 +7,16 @@ use serde_json::Value;
 use crate::backend::{Backend, Ctx};
 use crate::cloud::alibaba::rpc::{self, Answer, Api, Params};
 use crate::cloud::alibaba::{
-    exact, image_list, not_found, observe, outcome, progress, required, text,
+    exact, image_list, list_pages, not_found, observe, outcome, progress, required, text,
 };
 use crate::error::{Error, Result};
 use crate::ops::{
-    BlockDevice, CreateImage, ImportImage, ModifyImage, Outcome, PollState, Tag, WaitTarget,
+    BlockDevice, CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage,
+    Observation, Outcome, PollState, Tag, WaitTarget,
 };
-use crate::provider::{Capabilities, Provider};
+use crate::provider::{Capabilities, Provider, Verb};
 use crate::transport::{self, Idempotency};
+use crate::vocab::{Spelling, State, StatusEntry, rfc3339_utc, state_of};
 
 pub const CAPABILITIES: Capabilities = Capabilities {
     create: &[
@@ -59,7 +61,137 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         "imds-support",
     ],
     wait: &["image-id"],
+    list: &["name", "name-prefix", "status", "limit", "page-size"],
+    delete: &["image-id", "force"],
+    copy: &["image-id", "to-region", "name", "description"],
 };
+
+/// How ECS spells each enumerated value (ref/alibaba.md: ImportImage,
+/// CreateImage, ModifyImageAttribute).
+pub const VALUES: &[Spelling] = &[
+    Spelling {
+        flag: "format",
+        verbs: &[Verb::Import],
+        values: &[
+            ("raw", "RAW"),
+            ("vhd", "VHD"),
+            ("qcow2", "QCOW2"),
+            ("vmdk", "VMDK"),
+        ],
+        open: false,
+    },
+    Spelling {
+        flag: "os-type",
+        verbs: &[Verb::Import],
+        values: &[("linux", "linux"), ("windows", "windows")],
+        open: false,
+    },
+    Spelling {
+        flag: "architecture",
+        verbs: &[Verb::Create, Verb::Import],
+        values: &[("i386", "i386"), ("x86_64", "x86_64"), ("arm64", "arm64")],
+        open: false,
+    },
+    Spelling {
+        flag: "boot-mode",
+        verbs: &[Verb::Create, Verb::Import],
+        values: &[("legacy", "BIOS"), ("uefi", "UEFI")],
+        open: false,
+    },
+    Spelling {
+        flag: "boot-mode",
+        verbs: &[Verb::Modify],
+        values: &[
+            ("legacy", "BIOS"),
+            ("uefi", "UEFI"),
+            ("uefi-preferred", "UEFI-Preferred"),
+        ],
+        open: false,
+    },
+    Spelling {
+        flag: "license-type",
+        verbs: &[Verb::Import],
+        values: &[("auto", "Auto"), ("cloud", "Aliyun"), ("byol", "BYOL")],
+        open: false,
+    },
+    Spelling {
+        flag: "license-type",
+        verbs: &[Verb::Modify],
+        values: &[("byol", "BYOL")],
+        open: false,
+    },
+    // A distribution name: the documented ones in ECS's spelling, others
+    // (e.g. "Windows Server 2022") as given.
+    Spelling {
+        flag: "platform",
+        verbs: &[Verb::Create, Verb::Import],
+        values: &[
+            ("aliyun", "Aliyun"),
+            ("anolis", "Anolis"),
+            ("centos", "CentOS"),
+            ("ubuntu", "Ubuntu"),
+            ("debian", "Debian"),
+            ("redhat", "RedHat"),
+            ("rocky-linux", "Rocky Linux"),
+            ("almalinux", "AlmaLinux"),
+            ("customized-linux", "Customized Linux"),
+            ("others-linux", "Others Linux"),
+        ],
+        open: true,
+    },
+    Spelling {
+        flag: "status",
+        verbs: &[Verb::Modify],
+        values: &[("available", "Available"), ("deprecated", "Deprecated")],
+        open: false,
+    },
+    Spelling {
+        flag: "nvme-support",
+        verbs: &[Verb::Modify],
+        values: &[("supported", "supported"), ("unsupported", "unsupported")],
+        open: false,
+    },
+    Spelling {
+        flag: "imds-support",
+        verbs: &[Verb::Modify],
+        values: &[("v1", "v1"), ("v2", "v2")],
+        open: false,
+    },
+];
+
+/// What each documented ECS image status means (DescribeImages `Status`).
+pub const STATUSES: &[StatusEntry] = &[
+    StatusEntry {
+        of: "image",
+        status: "Creating",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Waiting",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Available",
+        state: State::Available,
+    },
+    StatusEntry {
+        of: "image",
+        status: "UnAvailable",
+        state: State::Failed,
+    },
+    StatusEntry {
+        of: "image",
+        status: "CreateFailed",
+        state: State::Failed,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Deprecated",
+        state: State::Deprecated,
+    },
+];
 
 const VERSION: &str = "2014-05-26";
 
@@ -260,24 +392,17 @@ fn disk_mappings(p: &mut Params, devices: &[BlockDevice]) -> Result<()> {
     Ok(())
 }
 
-/// ECS image states: Available (and Deprecated, still usable) are done;
-/// CreateFailed and UnAvailable will not get better by waiting.
-fn poll_state(img: &Value) -> PollState {
+/// One look at an ECS image: status, state, progress ("45%") and
+/// creation time (minute precision is normalised).
+fn observation(img: &Value) -> Observation {
     let status = text(img, "Status").unwrap_or_else(|| "unknown".into());
-    match status.as_str() {
-        "Available" | "Deprecated" => PollState::Done {
-            image_id: None,
-            status,
-        },
-        "CreateFailed" | "UnAvailable" => PollState::Failed {
-            message: format!("ECS reports the image as {status}"),
-            status,
-        },
-        _ => PollState::Pending {
-            progress: progress(img.get("Progress")),
-            status,
-        },
+    let mut o = Observation::new(&status, state_of(STATUSES, &status));
+    if o.state.is_failure() {
+        o.message = format!("ECS reports the image as {status}");
     }
+    o.progress = progress(img.get("Progress"));
+    o.created = text(img, "CreationTime").and_then(|t| rfc3339_utc(&t));
+    o
 }
 
 impl Backend for Ecs {
@@ -374,6 +499,66 @@ impl Backend for Ecs {
         Ok(o)
     }
 
+    async fn list(&mut self, req: &ListImages) -> Result<Outcome> {
+        let mut p = self.params();
+        p.put("ImageOwnerAlias", "self")
+            // The default is Available only: every state unless asked.
+            .put("Status", req.status.as_deref().unwrap_or("ALL"))
+            .opt("ImageName", req.name.as_ref().or(req.name_prefix.as_ref()));
+        list_pages(&self.ctx, &self.api, "DescribeImages", &p, req).await
+    }
+
+    async fn delete(&mut self, req: &DeleteImage) -> Result<Outcome> {
+        let mut p = self.params();
+        p.put("ImageId", req.image_id.as_str())
+            .flag("Force", req.force);
+        let (mut o, a) = self
+            .act("delete", "DeleteImage", p, Idempotency::Safe)
+            .await?;
+        o.image_id = Some(req.image_id.clone());
+        if !a.dry_run {
+            o.status = Some("deleted".into());
+            // imgctl's own word: the cloud answered the delete, it has no status for it.
+            o.state = Some(State::Deleted);
+        }
+        Ok(o)
+    }
+
+    async fn copy(&mut self, req: &CopyImage) -> Result<Outcome> {
+        let mut p = self.params();
+        p.put("ImageId", req.image_id.as_str())
+            .put("DestinationRegionId", req.to_region.as_str())
+            .opt("DestinationImageName", req.name.as_ref())
+            .opt("DestinationDescription", req.description.as_ref());
+        // One token for every attempt: ECS makes at most one copy.
+        p.put("ClientToken", transport::random_hex());
+        let (mut o, a) = self.act("copy", "CopyImage", p, Idempotency::Safe).await?;
+        // act() falls back to the request's ImageId: here that is the source.
+        o.image_id = if a.dry_run {
+            None
+        } else {
+            Some(required(&a, "CopyImage", "ImageId")?)
+        };
+        o.name = req.name.clone();
+        o.source_image_id = Some(req.image_id.clone());
+        o.region = Some(req.to_region.clone());
+        // The copy lives in the destination: a wait looks for it there.
+        let endpoint = self
+            .ctx
+            .settings
+            .endpoint_url
+            .as_ref()
+            .map(|v| v.value.as_str());
+        self.api = Api::new(
+            Provider::Ecs,
+            VERSION,
+            endpoint,
+            &endpoint_host(&req.to_region),
+        )?;
+        self.region = req.to_region.clone();
+        Ok(o)
+    }
+
     async fn describe(&mut self, image_id: &str) -> Result<Outcome> {
         let (a, img) = self.find(image_id).await?;
         let Some(img) = img else {
@@ -388,9 +573,8 @@ impl Backend for Ecs {
             ));
         };
         let mut o = outcome(Provider::Ecs, "describe", &a, self.ctx.raw);
+        o.observed(&observation(&img));
         o.image_id = Some(image_id.to_string());
-        o.status = text(&img, "Status");
-        o.progress = progress(img.get("Progress"));
         o.name = text(&img, "ImageName");
         Ok(o)
     }
@@ -399,7 +583,7 @@ impl Backend for Ecs {
         let WaitTarget::Image(id) = target else {
             return Err(Error::usage("ecs waits on --image-id only"));
         };
-        observe(self.find(id).await, poll_state)
+        observe(self.find(id).await, observation)
     }
 }
 
@@ -417,17 +601,18 @@ mod tests {
 
     #[test]
     fn states() {
-        let s = |st: &str, pr: &str| poll_state(&json!({"Status": st, "Progress": pr}));
-        assert!(matches!(s("Available", "100%"), PollState::Done { .. }));
-        assert!(matches!(s("CreateFailed", ""), PollState::Failed { .. }));
-        assert!(matches!(s("UnAvailable", ""), PollState::Failed { .. }));
+        let s = |st: &str, pr: &str| observation(&json!({"Status": st, "Progress": pr}));
+        assert_eq!(s("Available", "100%").state, State::Available);
+        assert_eq!(s("Deprecated", "100%").state, State::Deprecated);
+        assert_eq!(s("CreateFailed", "").state, State::Failed);
+        assert_eq!(s("UnAvailable", "").state, State::Failed);
+        let c = s("Creating", "45%");
         assert_eq!(
-            s("Creating", "45%"),
-            PollState::Pending {
-                status: "Creating".into(),
-                progress: Some(45)
-            }
+            (c.status.as_str(), c.state, c.progress),
+            ("Creating", State::Pending, Some(45))
         );
+        let t = observation(&json!({"Status": "Available", "CreationTime": "2026-11-29T21:10Z"}));
+        assert_eq!(t.created.as_deref(), Some("2026-11-29T21:10:00Z"));
     }
 
     #[test]

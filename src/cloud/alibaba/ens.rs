@@ -6,13 +6,17 @@ use serde_json::{Map, Value};
 
 use crate::backend::{Backend, Ctx};
 use crate::cloud::alibaba::rpc::{self, Answer, Api, Params};
-use crate::cloud::alibaba::{exact, image_list, not_found, observe, outcome, required, text};
+use crate::cloud::alibaba::{
+    exact, image_list, list_pages, not_found, observe, outcome, required, text,
+};
 use crate::error::{Error, Result};
 use crate::ops::{
-    Candidate, CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget,
+    Candidate, CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage,
+    Observation, Outcome, PollState, WaitTarget,
 };
-use crate::provider::{Capabilities, Provider};
+use crate::provider::{Capabilities, Provider, Verb};
 use crate::transport::Idempotency;
+use crate::vocab::{Spelling, State, StatusEntry, rfc3339_utc, state_of};
 
 pub const CAPABILITIES: Capabilities = Capabilities {
     create: &[
@@ -39,7 +43,92 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     ],
     modify: &["image-id", "name"],
     wait: &["image-id"],
+    list: &["name", "name-prefix", "status", "limit", "page-size"],
+    delete: &["image-id"],
+    copy: &[],
 };
+
+/// How ENS spells each enumerated value (ref/alibaba.md, ImportImage).
+pub const VALUES: &[Spelling] = &[
+    Spelling {
+        flag: "format",
+        verbs: &[Verb::Import],
+        values: &[("qcow2", "qcow2")],
+        open: false,
+    },
+    Spelling {
+        flag: "os-type",
+        verbs: &[Verb::Import],
+        values: &[("linux", "linux"), ("windows", "windows")],
+        open: false,
+    },
+    Spelling {
+        flag: "architecture",
+        verbs: &[Verb::Import],
+        values: &[("x86_64", "x86_64")],
+        open: false,
+    },
+    // A distribution name: the documented ones in ENS's lower case,
+    // others as given.
+    Spelling {
+        flag: "platform",
+        verbs: &[Verb::Import],
+        values: &[("centos", "centos"), ("ubuntu", "ubuntu")],
+        open: true,
+    },
+    // ENS documents no values for LicenseType: sent as given.
+    Spelling {
+        flag: "license-type",
+        verbs: &[Verb::Import],
+        values: &[],
+        open: true,
+    },
+];
+
+/// What each documented ENS image status means (ref/alibaba.md §3,
+/// ref/lifecycle.md). Unavailable is not documented as final or not.
+pub const STATUSES: &[StatusEntry] = &[
+    StatusEntry {
+        of: "image",
+        status: "Creating",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Packing",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Uploading",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Copying",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Available",
+        state: State::Available,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Pack_failed",
+        state: State::Failed,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Upload_failed",
+        state: State::Failed,
+    },
+    StatusEntry {
+        of: "image",
+        status: "Unavailable",
+        state: State::Unknown,
+    },
+];
 
 const VERSION: &str = "2017-11-10";
 const HOST: &str = "ens.aliyuncs.com";
@@ -202,26 +291,18 @@ impl Ens {
     }
 }
 
-/// ENS image states (ref §3): Available is the only usable one; the two
-/// `*_failed` states are terminal; the rest are steps on the way.
-fn poll_state(status: &str) -> PollState {
-    match status {
-        "Available" => PollState::Done {
-            image_id: None,
-            status: status.into(),
-        },
-        "Pack_failed" | "Upload_failed" => PollState::Failed {
-            status: status.into(),
-            message: match status {
-                "Pack_failed" => "ENS could not pack the image".into(),
-                _ => "ENS could not upload the image to OSS".into(),
-            },
-        },
-        _ => PollState::Pending {
-            status: status.into(),
-            progress: None,
-        },
-    }
+/// One look at an ENS image: its status, the state the table gives it,
+/// and its creation time.
+fn observation(img: &Value) -> Observation {
+    let status = text(img, "Status").unwrap_or_else(|| "unknown".into());
+    let mut o = Observation::new(&status, state_of(STATUSES, &status));
+    o.message = match status.as_str() {
+        "Pack_failed" => "ENS could not pack the image".into(),
+        "Upload_failed" => "ENS could not upload the image to OSS".into(),
+        _ => String::new(),
+    };
+    o.created = text(img, "CreationTime").and_then(|t| rfc3339_utc(&t));
+    o
 }
 
 /// `[{"OSSBucket":…,"OSSObject":…,"OSSRegion":…}]` compact, keys in the
@@ -299,6 +380,34 @@ impl Backend for Ens {
             .await
     }
 
+    async fn list(&mut self, req: &ListImages) -> Result<Outcome> {
+        // DescribeSelfImages: custom images only, no RegionId, no status
+        // filter (the client filters), ImageName fuzzy.
+        let mut p = Params::new();
+        p.opt("ImageName", req.name.as_ref().or(req.name_prefix.as_ref()));
+        list_pages(&self.ctx, &self.api, "DescribeSelfImages", &p, req).await
+    }
+
+    async fn delete(&mut self, req: &DeleteImage) -> Result<Outcome> {
+        let mut p = Params::new();
+        p.put("ImageId", req.image_id.as_str());
+        let mut o = self
+            .send("delete", "DeleteImage", &p, Idempotency::Safe)
+            .await?;
+        if !o.dry_run {
+            o.status = Some("deleted".into());
+            // imgctl's own word: the cloud answered the delete, it has no status for it.
+            o.state = Some(State::Deleted);
+        }
+        Ok(o)
+    }
+
+    async fn copy(&mut self, _req: &CopyImage) -> Result<Outcome> {
+        Err(Error::usage(
+            "provider ens has no copy operation (ENS offers no API that copies an image)",
+        ))
+    }
+
     async fn describe(&mut self, image_id: &str) -> Result<Outcome> {
         let (a, img) = self.find(image_id).await?;
         let Some(img) = img else {
@@ -310,8 +419,8 @@ impl Backend for Ens {
             ));
         };
         let mut o = outcome(Provider::Ens, "describe", &a, self.ctx.raw);
+        o.observed(&observation(&img));
         o.image_id = Some(image_id.to_string());
-        o.status = text(&img, "Status");
         o.name = text(&img, "ImageName");
         Ok(o)
     }
@@ -320,13 +429,7 @@ impl Backend for Ens {
         let WaitTarget::Image(id) = target else {
             return Err(Error::usage("ens waits on --image-id only"));
         };
-        observe(self.find(id).await, |img| match text(img, "Status") {
-            Some(s) => poll_state(&s),
-            None => PollState::Pending {
-                status: "unknown".into(),
-                progress: None,
-            },
-        })
+        observe(self.find(id).await, observation)
     }
 }
 
@@ -337,13 +440,18 @@ mod tests {
 
     #[test]
     fn states() {
-        assert!(matches!(poll_state("Available"), PollState::Done { .. }));
+        let st = |s: &str| observation(&serde_json::json!({"Status": s})).state;
+        assert_eq!(st("Available"), State::Available);
         for s in ["Pack_failed", "Upload_failed"] {
-            assert!(matches!(poll_state(s), PollState::Failed { .. }));
+            assert_eq!(st(s), State::Failed);
         }
         for s in ["Creating", "Packing", "Uploading", "Copying"] {
-            assert!(matches!(poll_state(s), PollState::Pending { .. }));
+            assert_eq!(st(s), State::Pending);
         }
+        assert_eq!(st("Mystery"), State::Unknown);
+        let o = observation(&serde_json::json!({"Status": "Available",
+            "CreationTime": "2017-12-08T12:10:03Z"}));
+        assert_eq!(o.created.as_deref(), Some("2017-12-08T12:10:03Z"));
     }
 
     #[test]

@@ -17,6 +17,49 @@ use ErrorKind::{Auth, NotFound, Refused, Server, Throttled, Unavailable};
 
 /// Exact codes. Kind, then the hint (empty: none worth giving).
 const KNOWN: &[(&str, ErrorKind, &str)] = &[
+    // --- ECS DeleteImage / CopyImage: refusals that come as HTTP 403 and
+    // are not about permissions (ref/lifecycle.md §2.2)
+    (
+        "ImageUsingByInstance",
+        Refused,
+        "instances use this image: delete them first, or delete anyway with --force",
+    ),
+    (
+        "OperationDenied.ImageCopying",
+        Refused,
+        "the image is being copied: wait for the copy to finish, or cancel it (CancelCopyImage)",
+    ),
+    (
+        "ImageIsImporting",
+        Refused,
+        "the image is still being imported: wait until the import ends",
+    ),
+    (
+        "ImageIsExporting",
+        Refused,
+        "the image is being exported: wait until the export ends",
+    ),
+    (
+        "IncorrectImageStatus",
+        Refused,
+        "the image is not in a state that allows this (a copy needs an Available image)",
+    ),
+    // --- ENS DeleteImage (its error table; the first code is spelt so)
+    (
+        "Forbidden.DelerrorteImage",
+        Refused,
+        "instances use this image: release them first",
+    ),
+    (
+        "Error.DeleteImage",
+        Refused,
+        "instances use this image: release them first",
+    ),
+    (
+        "IncorrectStatus.Image",
+        Refused,
+        "the image is not in a state that can be deleted (still being made?)",
+    ),
     // --- ENS CreateImage / ImportImage (seed pages 000 and 001)
     (
         "MissingParameter",
@@ -97,7 +140,7 @@ const KNOWN: &[(&str, ErrorKind, &str)] = &[
     (
         "ImageUseShared",
         Refused,
-        "the image is shared with other accounts: unshare the image first, then deprecate it",
+        "the image is shared with other accounts: unshare the image first (ModifyImageSharePermission), then deprecate or delete it",
     ),
     (
         "OperationDeined.ImageUsingByInstance",
@@ -254,6 +297,20 @@ pub fn maybe_processed(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delete_refusals_are_not_auth_failures() {
+        for code in [
+            "ImageUsingByInstance",
+            "ImageUseShared",
+            "OperationDenied.ImageCopying",
+            "Forbidden.DelerrorteImage",
+        ] {
+            let e = explain(code, 403);
+            assert_eq!(e.kind, Refused, "{code}");
+            assert!(e.hint.is_some(), "{code}");
+        }
+    }
 
     /// Every code the three seed pages document, with the exit behaviour
     /// the issue asks for.

@@ -9,10 +9,12 @@ pub mod rpc;
 
 use serde_json::Value;
 
+use crate::backend::Ctx;
 use crate::error::{Error, ErrorKind, ProviderError, Result};
-use crate::ops::{Outcome, PollState};
+use crate::ops::{ImageSummary, ListImages, Observation, Outcome, PollState, normalize_created};
 use crate::provider::Provider;
-use rpc::Answer;
+use crate::transport::Idempotency;
+use rpc::{Answer, Api, Params};
 
 /// The outcome every Alibaba operation starts from: ids and the request
 /// id from the answer, the answer itself with `--raw`.
@@ -41,12 +43,7 @@ pub fn required(a: &Answer, action: &str, key: &str) -> Result<String> {
 
 /// `"45"`, `"45%"` or a number → 45; anything else → none.
 pub fn progress(v: Option<&Value>) -> Option<u8> {
-    let n = match v? {
-        Value::Number(n) => n.as_f64()?,
-        Value::String(s) => s.trim().trim_end_matches('%').trim().parse::<f64>().ok()?,
-        _ => return None,
-    };
-    (0.0..=100.0).contains(&n).then_some(n as u8)
+    crate::vocab::percent(v?)
 }
 
 /// A string field of a JSON object, or a number written as one.
@@ -99,14 +96,74 @@ pub fn not_found(provider: Provider, message: String, hint: &str, a: &Answer) ->
 /// yet" (the waiter decides how long that is tolerated), not an error.
 pub fn observe(
     found: Result<(Answer, Option<Value>)>,
-    state: impl FnOnce(&Value) -> PollState,
+    look: impl FnOnce(&Value) -> Observation,
 ) -> Result<PollState> {
     match found {
-        Ok((_, Some(img))) => Ok(state(&img)),
+        Ok((_, Some(img))) => Ok(PollState::Seen(look(&img))),
         Ok((_, None)) => Ok(PollState::NotFound),
         Err(Error::Provider(e)) if e.kind == ErrorKind::NotFound => Ok(PollState::NotFound),
         Err(e) => Err(e),
     }
+}
+
+/// Every page of a DescribeImages-shaped action (ECS DescribeImages, ENS
+/// DescribeSelfImages): `PageNumber` from 1 until `PageNumber × PageSize`
+/// reaches `TotalCount` (a number on ECS, a string on ENS), a page comes
+/// back empty, or the limit is reached. The clouds' name filters are
+/// fuzzy: `req.keeps` makes `--name` exact and `--name-prefix` a prefix.
+pub async fn list_pages(
+    ctx: &Ctx,
+    api: &Api,
+    action: &str,
+    base: &Params,
+    req: &ListImages,
+) -> Result<Outcome> {
+    let size = req.page_size(api.provider);
+    let mut images = Vec::new();
+    let mut raws = Vec::new();
+    let mut request_id = None;
+    let mut page = 1usize;
+    loop {
+        let mut p = base.clone();
+        p.put("PageNumber", page.to_string())
+            .put("PageSize", size.to_string());
+        let a = rpc::call(ctx, api, action, &p, Idempotency::Safe).await?;
+        request_id = a.request_id.clone().or(request_id);
+        let list = image_list(&a, action)?;
+        for img in list {
+            let Some(image_id) = text(img, "ImageId") else {
+                continue;
+            };
+            let s = ImageSummary {
+                image_id,
+                name: text(img, "ImageName"),
+                status: text(img, "Status"),
+                state: None,
+                created: normalize_created(text(img, "CreationTime").as_deref()),
+            };
+            if req.keeps(s.name.as_deref(), s.status.as_deref()) && !req.full(images.len()) {
+                images.push(s);
+            }
+        }
+        if ctx.raw {
+            raws.push(a.body.clone());
+        }
+        let total = text(&a.body, "TotalCount")
+            .and_then(|t| t.parse::<usize>().ok())
+            .unwrap_or(0);
+        if list.is_empty() || req.full(images.len()) || page.saturating_mul(size) >= total {
+            break;
+        }
+        page += 1;
+    }
+    Ok(Outcome {
+        provider: api.provider.as_str(),
+        operation: "list",
+        images: Some(images),
+        request_id,
+        raw: ctx.raw.then(|| Value::Array(raws)),
+        ..Outcome::default()
+    })
 }
 
 #[cfg(test)]

@@ -10,11 +10,13 @@ use crate::cloud::aws::{endpoint, errors, requests, xml};
 use crate::config::KeyPair;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{
-    Candidate, CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget,
+    Candidate, CopyImage, CreateImage, DeleteImage, ImageSummary, ImportImage, ListImages,
+    ModifyImage, Observation, Outcome, PollState, WaitTarget, normalize_created,
 };
-use crate::provider::{Capabilities, Provider};
+use crate::provider::{Capabilities, Provider, Verb};
 use crate::sign::sigv4::{AwsCreds, sign_query_post};
 use crate::transport::{HttpRequest, HttpResponse, Idempotency, random_hex};
+use crate::vocab::{Spelling, State, StatusEntry, rfc3339_utc, state_of};
 
 pub const CAPABILITIES: Capabilities = Capabilities {
     create: &[
@@ -50,7 +52,125 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         "make-private",
     ],
     wait: &["image-id", "task-id"],
+    list: &["name", "name-prefix", "status", "limit", "page-size"],
+    delete: &["image-id", "delete-snapshots"],
+    copy: &["image-id", "to-region", "name", "description"],
 };
+
+/// How EC2 spells each enumerated value (ref/aws.md: ImportImage,
+/// ModifyImageAttribute).
+pub const VALUES: &[Spelling] = &[
+    Spelling {
+        flag: "format",
+        verbs: &[Verb::Import],
+        values: &[
+            ("ova", "OVA"),
+            ("vhd", "VHD"),
+            ("vhdx", "VHDX"),
+            ("vmdk", "VMDK"),
+            ("raw", "RAW"),
+        ],
+        open: false,
+    },
+    Spelling {
+        flag: "platform",
+        verbs: &[Verb::Import],
+        values: &[("linux", "Linux"), ("windows", "Windows")],
+        open: false,
+    },
+    Spelling {
+        flag: "architecture",
+        verbs: &[Verb::Import],
+        values: &[("i386", "i386"), ("x86_64", "x86_64"), ("arm64", "arm64")],
+        open: false,
+    },
+    // uefi-preferred "isn't supported for importing images".
+    Spelling {
+        flag: "boot-mode",
+        verbs: &[Verb::Import],
+        values: &[("legacy", "legacy-bios"), ("uefi", "uefi")],
+        open: false,
+    },
+    Spelling {
+        flag: "license-type",
+        verbs: &[Verb::Import],
+        values: &[("cloud", "AWS"), ("byol", "BYOL")],
+        open: false,
+    },
+    // ImdsSupport.Value takes only v2.0.
+    Spelling {
+        flag: "imds-support",
+        verbs: &[Verb::Modify],
+        values: &[("v2", "v2.0")],
+        open: false,
+    },
+];
+
+/// What each documented EC2 status means: `imageState` of an AMI, and
+/// `status` of an import task (DescribeImportImageTasks `task-state`).
+pub const STATUSES: &[StatusEntry] = &[
+    StatusEntry {
+        of: "image",
+        status: "pending",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "transient",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "available",
+        state: State::Available,
+    },
+    StatusEntry {
+        of: "image",
+        status: "failed",
+        state: State::Failed,
+    },
+    StatusEntry {
+        of: "image",
+        status: "error",
+        state: State::Failed,
+    },
+    StatusEntry {
+        of: "image",
+        status: "invalid",
+        state: State::Failed,
+    },
+    // A disabled AMI cannot launch instances until it is re-enabled.
+    StatusEntry {
+        of: "image",
+        status: "disabled",
+        state: State::Deprecated,
+    },
+    StatusEntry {
+        of: "image",
+        status: "deregistered",
+        state: State::Deleted,
+    },
+    StatusEntry {
+        of: "import task",
+        status: "active",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "import task",
+        status: "completed",
+        state: State::Available,
+    },
+    StatusEntry {
+        of: "import task",
+        status: "deleting",
+        state: State::Deleting,
+    },
+    StatusEntry {
+        of: "import task",
+        status: "deleted",
+        state: State::Deleted,
+    },
+];
 
 /// What botocore sends; it is also what gets signed.
 const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
@@ -313,48 +433,46 @@ impl Ec2 {
     async fn poll_completed_task(&self, image_id: &str) -> Result<PollState> {
         Ok(match self.poll_image(image_id).await? {
             // The task said the image exists: not seeing it yet is lag.
-            PollState::NotFound => PollState::Pending {
-                status: format!("completed; image {image_id} not visible yet"),
-                progress: None,
-            },
-            PollState::Pending { status, progress } => PollState::Pending {
-                status: format!("completed; image {image_id} {status}"),
-                progress,
-            },
+            PollState::NotFound => {
+                let mut o = Observation::new(
+                    format!("completed; image {image_id} not visible yet"),
+                    State::Pending,
+                );
+                o.image_id = Some(image_id.to_string());
+                PollState::Seen(o)
+            }
+            // On the way: the task's word with the image's, the image's state.
+            PollState::Seen(mut o) if !o.state.is_done() && !o.state.is_failure() => {
+                o.status = format!("completed; image {image_id} {}", o.status);
+                PollState::Seen(o)
+            }
             other => other,
         })
     }
 }
 
-/// An image's state as the waiter sees it. `failed` is the only failure
-/// botocore's waiter knows; `error`, `invalid`, `deregistered` and
-/// `disabled` cannot become `available` by themselves either.
+/// One look at an AMI: `imageState` and its state from the table, the
+/// state reason of a failure, the creation date.
 pub(crate) fn image_state(image_id: &str, img: &Element) -> PollState {
     let status = img.text_of("imageState").unwrap_or_default();
-    match status.as_str() {
-        "available" => PollState::Done {
-            image_id: Some(
-                img.text_of("imageId")
-                    .unwrap_or_else(|| image_id.to_string()),
-            ),
-            status,
-        },
-        "failed" | "error" | "invalid" | "deregistered" | "disabled" => {
-            let reason = img.child("stateReason");
-            let message = reason
-                .and_then(|r| r.text_of("message").or_else(|| r.text_of("code")))
-                .unwrap_or_default();
-            PollState::Failed { status, message }
-        }
-        "" => PollState::Pending {
-            status: "unknown".into(),
-            progress: None,
-        },
-        _ => PollState::Pending {
-            status,
-            progress: None,
-        },
+    let status = if status.is_empty() {
+        "unknown".to_string()
+    } else {
+        status
+    };
+    let mut o = Observation::new(&status, state_of(STATUSES, &status));
+    o.image_id = Some(
+        img.text_of("imageId")
+            .unwrap_or_else(|| image_id.to_string()),
+    );
+    if !o.state.is_done() {
+        let reason = img.child("stateReason");
+        o.message = reason
+            .and_then(|r| r.text_of("message").or_else(|| r.text_of("code")))
+            .unwrap_or_default();
     }
+    o.created = img.text_of("creationDate").and_then(|t| rfc3339_utc(&t));
+    PollState::Seen(o)
 }
 
 pub(crate) enum TaskState {
@@ -369,23 +487,154 @@ pub(crate) fn task_state(task: &Element) -> TaskState {
         let m = message.to_ascii_lowercase();
         m.contains("fail") || m.starts_with("clienterror") || m.starts_with("servererror")
     };
+    let state = state_of(STATUSES, &status);
+    let seen = |status: String, state: State, message: String| {
+        let mut o = Observation::new(status, state);
+        o.message = message;
+        TaskState::Other(PollState::Seen(o))
+    };
     match status.as_str() {
         "completed" => match task.text_of("imageId") {
             Some(id) => TaskState::Completed(id),
-            None => TaskState::Other(PollState::Failed {
+            None => seen(
                 status,
-                message: "the import task completed without an image id".into(),
-            }),
+                State::Failed,
+                "the import task completed without an image id".into(),
+            ),
         },
-        "deleted" | "deleting" => TaskState::Other(PollState::Failed { status, message }),
-        _ if failed_message => TaskState::Other(PollState::Failed { status, message }),
-        _ => TaskState::Other(PollState::Pending {
-            status: if message.is_empty() { status } else { message },
-            progress: task
+        // An active task whose message reports a failure has failed.
+        _ if failed_message && !state.is_failure() => seen(status, State::Failed, message),
+        _ if state.is_failure() => seen(status, state, message),
+        _ => {
+            // The message says more ("converting") than the task-state.
+            let mut o = Observation::new(if message.is_empty() { status } else { message }, state);
+            o.progress = task
                 .text_of("progress")
-                .and_then(|p| p.parse::<u8>().ok())
-                .map(|p| p.min(100)),
-        }),
+                .and_then(|p| crate::vocab::percent(&serde_json::Value::String(p)));
+            TaskState::Other(PollState::Seen(o))
+        }
+    }
+}
+
+/// DescribeImages answered without the image: what EC2 itself says for
+/// an unknown id.
+fn ami_not_found(image_id: &str, request_id: Option<String>) -> Error {
+    crate::error::ProviderError {
+        provider: Some(Provider::Ec2),
+        code: "InvalidAMIID.NotFound".into(),
+        message: format!(
+            "DescribeImages returned no image {image_id} (deregistered images drop out)"
+        ),
+        http_status: 200,
+        request_id,
+        kind: ErrorKind::NotFound,
+        ..Default::default()
+    }
+    .into()
+}
+
+/// The EBS snapshots of an AMI's block device mappings.
+fn snapshots_of(img: &Element) -> Vec<String> {
+    let mut out: Vec<String> = img
+        .items("blockDeviceMapping")
+        .filter_map(|m| m.child("ebs")?.text_of("snapshotId"))
+        .collect();
+    out.dedup();
+    out
+}
+
+fn summary(img: &Element) -> Option<ImageSummary> {
+    Some(ImageSummary {
+        image_id: img.text_of("imageId")?,
+        name: img.text_of("name"),
+        status: img.text_of("imageState"),
+        state: None,
+        created: normalize_created(img.text_of("creationDate").as_deref()),
+    })
+}
+
+impl Ec2 {
+    /// Points the client at another region (CopyImage is sent to, and a
+    /// copy waited for in, the destination).
+    fn switch_region(&mut self, region: &str) -> Result<()> {
+        let configured = self
+            .ctx
+            .settings
+            .endpoint_url
+            .as_ref()
+            .map(|v| v.value.as_str());
+        self.url = endpoint::ec2_url(region, configured)?;
+        self.region = region.to_string();
+        Ok(())
+    }
+
+    /// The image's DescribeImages entry, or EC2's not-found error.
+    async fn image_entry(&self, image_id: &str) -> Result<(Answer, Element)> {
+        let a = match self
+            .call(&requests::describe_image(image_id), Idempotency::Safe)
+            .await?
+        {
+            Sent::Done(a) => a,
+            Sent::DryRun { .. } => {
+                return Err(Error::bad_response(
+                    "DescribeImages answered DryRunOperation to a read",
+                    412,
+                ));
+            }
+        };
+        let img = a.root.items("imagesSet").next().cloned();
+        match img {
+            Some(img) => Ok((a, img)),
+            None => Err(ami_not_found(image_id, a.request_id.clone())),
+        }
+    }
+
+    /// Deletes the snapshots DeregisterImage did not report deleted.
+    async fn delete_snapshots(
+        &self,
+        image_id: &str,
+        snapshots: &[String],
+        answer: &Answer,
+    ) -> Result<Vec<String>> {
+        let reported: Vec<String> = answer
+            .root
+            .items("deleteSnapshotResultSet")
+            .filter(|i| i.text_of("returnCode").as_deref() == Some("success"))
+            .filter_map(|i| i.text_of("snapshotId"))
+            .collect();
+        let mut deleted = Vec::new();
+        let mut kept = Vec::new();
+        for snap in snapshots {
+            if reported.contains(snap) {
+                deleted.push(snap.clone());
+                continue;
+            }
+            match self
+                .call(&requests::delete_snapshot(snap), Idempotency::Safe)
+                .await
+            {
+                Ok(_) => deleted.push(snap.clone()),
+                // Already gone: what was asked for is true.
+                Err(Error::Provider(p)) if p.code == "InvalidSnapshot.NotFound" => {
+                    deleted.push(snap.clone())
+                }
+                Err(e) => kept.push((snap.clone(), e)),
+            }
+        }
+        if kept.is_empty() {
+            return Ok(deleted);
+        }
+        let list: Vec<String> = kept.iter().map(|(s, e)| format!("{s} ({e})")).collect();
+        let (_, first) = kept.remove(0);
+        Err(first.with_hint(&format!(
+            "{image_id} was deregistered{}; snapshots not deleted: {}",
+            if deleted.is_empty() {
+                String::new()
+            } else {
+                format!(" and {} deleted", deleted.join(", "))
+            },
+            list.join("; ")
+        )))
     }
 }
 
@@ -432,7 +681,7 @@ impl Backend for Ec2 {
         o.progress = a
             .root
             .text_of("progress")
-            .and_then(|p| p.parse::<u8>().ok());
+            .and_then(|p| crate::vocab::percent(&serde_json::Value::String(p)));
         o.name = req.name.clone();
         Ok(o)
     }
@@ -492,6 +741,120 @@ impl Backend for Ec2 {
         Ok(o)
     }
 
+    async fn list(&mut self, req: &ListImages) -> Result<Outcome> {
+        let page = req.page_size(Provider::Ec2);
+        let mut images = Vec::new();
+        let mut raws = Vec::new();
+        let mut token: Option<String> = None;
+        let mut request_id = None;
+        loop {
+            let q = requests::list_images(req, page, token.as_deref());
+            let a = match self.call(&q, Idempotency::Safe).await? {
+                Sent::Done(a) => a,
+                Sent::DryRun { .. } => {
+                    return Err(Error::bad_response(
+                        "DescribeImages answered DryRunOperation to a read",
+                        412,
+                    ));
+                }
+            };
+            request_id = a.request_id.clone().or(request_id);
+            for s in a.root.items("imagesSet").filter_map(summary) {
+                if req.keeps(s.name.as_deref(), s.status.as_deref()) && !req.full(images.len()) {
+                    images.push(s);
+                }
+            }
+            if self.ctx.raw {
+                raws.push(a.root.to_json());
+            }
+            let next = a.root.text_of("nextToken");
+            if req.full(images.len()) || next.is_none() {
+                break;
+            }
+            if next == token {
+                return Err(Error::BadResponse {
+                    message: "DescribeImages returned the same NextToken twice".into(),
+                    http_status: 200,
+                    request_id: a.request_id,
+                });
+            }
+            token = next;
+        }
+        Ok(Outcome {
+            provider: "ec2",
+            operation: "list",
+            images: Some(images),
+            request_id,
+            raw: self.ctx.raw.then(|| serde_json::Value::Array(raws)),
+            ..Outcome::default()
+        })
+    }
+
+    async fn delete(&mut self, req: &DeleteImage) -> Result<Outcome> {
+        // The snapshots are read before the AMI goes: afterwards nothing
+        // names them any more.
+        let snapshots = if req.delete_snapshots {
+            let (_, img) = self.image_entry(&req.image_id).await?;
+            snapshots_of(&img)
+        } else {
+            Vec::new()
+        };
+        let q = requests::deregister_image(&req.image_id, req.delete_snapshots, self.ctx.dry_run);
+        let a = match self.call(&q, Idempotency::Safe).await? {
+            Sent::DryRun { request_id } => {
+                let mut o = dry_outcome("delete", request_id, None);
+                o.image_id = Some(req.image_id.clone());
+                return Ok(o);
+            }
+            Sent::Done(a) => a,
+        };
+        let deleted = if req.delete_snapshots {
+            Some(self.delete_snapshots(&req.image_id, &snapshots, &a).await?)
+        } else {
+            None
+        };
+        let mut o = self.outcome("delete", &a);
+        o.image_id = Some(req.image_id.clone());
+        o.status = Some("deleted".into());
+        // imgctl's own word: the cloud answered the delete, it has no status for it.
+        o.state = Some(State::Deleted);
+        o.snapshots_deleted = deleted;
+        Ok(o)
+    }
+
+    async fn copy(&mut self, req: &CopyImage) -> Result<Outcome> {
+        let source_region = self.region.clone();
+        let name = match &req.name {
+            Some(n) => n.clone(),
+            // Name is required by CopyImage: the source's, read first.
+            None => {
+                let (a, img) = self.image_entry(&req.image_id).await?;
+                img.text_of("name").ok_or_else(|| Error::BadResponse {
+                    message: format!("DescribeImages: image {} has no name", req.image_id),
+                    http_status: 200,
+                    request_id: a.request_id.clone(),
+                })?
+            }
+        };
+        // One token for every attempt: EC2 makes at most one copy.
+        let token = format!("imgctl-{}", random_hex());
+        let q = requests::copy_image(req, &source_region, &name, &token, self.ctx.dry_run);
+        // "CopyImage must be initiated in the destination Region."
+        self.switch_region(&req.to_region)?;
+        let mut o = match self.call(&q, Idempotency::Safe).await? {
+            Sent::DryRun { request_id } => dry_outcome("copy", request_id, Some(name)),
+            Sent::Done(a) => {
+                let mut o = self.outcome("copy", &a);
+                o.image_id = Some(a.required("CopyImage", "imageId")?);
+                o.name = Some(name);
+                o
+            }
+        };
+        o.source_image_id = Some(req.image_id.clone());
+        o.region = Some(req.to_region.clone());
+        Ok(o)
+    }
+
     async fn describe(&mut self, image_id: &str) -> Result<Outcome> {
         // Not lookup(): an InvalidAMIID.NotFound must reach the user as EC2 said it.
         let a = match self
@@ -516,11 +879,9 @@ impl Backend for Ec2 {
             .into());
         };
         let mut o = self.outcome("describe", &a);
-        o.image_id = Some(
-            img.text_of("imageId")
-                .unwrap_or_else(|| image_id.to_string()),
-        );
-        o.status = img.text_of("imageState");
+        if let PollState::Seen(seen) = image_state(image_id, img) {
+            o.observed(&seen);
+        }
         o.name = img.text_of("name");
         Ok(o)
     }
@@ -536,14 +897,12 @@ impl Backend for Ec2 {
         match state {
             // A long wait outlives a burst of throttling: the next poll
             // comes after the waiter's own pause, and the deadline still holds.
-            Err(Error::Provider(p)) if p.kind == ErrorKind::Throttled => Ok(PollState::Pending {
-                status: format!("throttled ({})", p.code),
-                progress: None,
-            }),
-            Err(Error::Provider(p)) if p.kind == ErrorKind::Unavailable => Ok(PollState::Pending {
-                status: format!("unavailable ({})", p.code),
-                progress: None,
-            }),
+            Err(Error::Provider(p)) if p.kind == ErrorKind::Throttled => Ok(PollState::Seen(
+                Observation::new(format!("throttled ({})", p.code), State::Unknown),
+            )),
+            Err(Error::Provider(p)) if p.kind == ErrorKind::Unavailable => Ok(PollState::Seen(
+                Observation::new(format!("unavailable ({})", p.code), State::Unknown),
+            )),
             other => other,
         }
     }
@@ -581,101 +940,94 @@ mod tests {
         xml::parse(x).unwrap()
     }
 
-    /// Every state that cannot become available by itself ends a wait.
-    #[test]
-    fn terminal_image_states() {
-        for state in ["failed", "error", "invalid", "deregistered", "disabled"] {
-            let s = image_state(
-                "ami-1",
-                &el(&format!(
-                    "<item><imageId>ami-1</imageId><imageState>{state}</imageState></item>"
-                )),
-            );
-            assert!(
-                matches!(&s, PollState::Failed { status, .. } if status == state),
-                "{state}: {s:?}"
-            );
+    fn seen(p: PollState) -> Observation {
+        match p {
+            PollState::Seen(o) => o,
+            PollState::NotFound => panic!("not found"),
         }
-        for state in ["pending", "transient"] {
-            let s = image_state(
-                "ami-1",
-                &el(&format!("<item><imageState>{state}</imageState></item>")),
-            );
-            assert!(matches!(s, PollState::Pending { .. }), "{state}: {s:?}");
-        }
-        let s = image_state(
-            "ami-1",
-            &el("<item><imageState>available</imageState></item>"),
-        );
-        assert_eq!(
-            s,
-            PollState::Done {
-                image_id: Some("ami-1".into()),
-                status: "available".into()
-            }
-        );
     }
 
     #[test]
     fn image_states() {
-        let s = image_state(
+        let s = seen(image_state(
             "ami-1",
             &el(
                 "<item><imageId>ami-1</imageId><imageState>failed</imageState><stateReason><code>Client.Err</code><message>snapshot failed</message></stateReason></item>",
             ),
-        );
-        assert_eq!(
-            s,
-            PollState::Failed {
-                status: "failed".into(),
-                message: "snapshot failed".into()
-            }
-        );
-        let s = image_state(
+        ));
+        assert_eq!((s.status.as_str(), s.state), ("failed", State::Failed));
+        assert_eq!(s.message, "snapshot failed");
+        let s = seen(image_state(
             "ami-1",
             &el("<item><imageState>pending</imageState></item>"),
-        );
-        assert!(matches!(s, PollState::Pending { .. }));
-        let s = image_state(
+        ));
+        assert_eq!(s.state, State::Pending);
+        let s = seen(image_state(
             "ami-1",
-            &el("<item><imageState>available</imageState></item>"),
-        );
-        assert_eq!(
-            s,
-            PollState::Done {
-                image_id: Some("ami-1".into()),
-                status: "available".into()
-            }
-        );
+            &el(
+                "<item><imageState>available</imageState><creationDate>2026-11-29T21:10:18.000Z</creationDate></item>",
+            ),
+        ));
+        assert_eq!(s.state, State::Available);
+        assert_eq!(s.image_id.as_deref(), Some("ami-1"));
+        assert_eq!(s.created.as_deref(), Some("2026-11-29T21:10:18Z"));
+        let s = seen(image_state(
+            "ami-1",
+            &el("<item><imageState>deregistered</imageState></item>"),
+        ));
+        assert_eq!(s.state, State::Deleted);
+    }
+
+    /// Every state that cannot become available by itself ends a wait
+    /// (failed, error and invalid as failures; deregistered as gone;
+    /// disabled as done but unusable).
+    #[test]
+    fn terminal_image_states_end_a_wait() {
+        for status in ["failed", "error", "invalid", "deregistered", "disabled"] {
+            let s = seen(image_state(
+                "ami-1",
+                &el(&format!("<item><imageState>{status}</imageState></item>")),
+            ));
+            assert!(s.state.is_done() || s.state.is_failure(), "{status}: {s:?}");
+            assert_eq!(s.status, status);
+        }
+        for status in ["failed", "error", "invalid", "deregistered"] {
+            let s = seen(image_state(
+                "ami-1",
+                &el(&format!("<item><imageState>{status}</imageState></item>")),
+            ));
+            assert!(s.state.is_failure(), "{status}: {s:?}");
+        }
+        for status in ["pending", "transient"] {
+            let s = seen(image_state(
+                "ami-1",
+                &el(&format!("<item><imageState>{status}</imageState></item>")),
+            ));
+            assert!(
+                !s.state.is_done() && !s.state.is_failure(),
+                "{status}: {s:?}"
+            );
+        }
     }
 
     #[test]
     fn task_states() {
-        let t = |x: &str| task_state(&el(x));
-        assert!(matches!(
+        let t = |x: &str| match task_state(&el(x)) {
+            TaskState::Completed(id) => Err(id),
+            TaskState::Other(p) => Ok(seen(p)),
+        };
+        assert_eq!(
             t("<item><status>completed</status><imageId>ami-9</imageId></item>"),
-            TaskState::Completed(id) if id == "ami-9"
-        ));
-        assert!(matches!(
-            t(
-                "<item><status>deleted</status><statusMessage>ClientError: Unknown OS</statusMessage></item>"
-            ),
-            TaskState::Other(PollState::Failed { .. })
-        ));
-        assert!(matches!(
-            t(
-                "<item><status>active</status><statusMessage>conversion failed</statusMessage></item>"
-            ),
-            TaskState::Other(PollState::Failed { .. })
-        ));
-        assert!(matches!(
-            t(
-                "<item><status>active</status><statusMessage>converting</statusMessage><progress>28</progress></item>"
-            ),
-            TaskState::Other(PollState::Pending {
-                progress: Some(28),
-                ..
-            })
-        ));
+            Err("ami-9".to_string())
+        );
+        let d = t("<item><status>deleted</status><statusMessage>ClientError: Unknown OS</statusMessage></item>").unwrap();
+        assert_eq!(d.state, State::Deleted);
+        let f = t(
+            "<item><status>active</status><statusMessage>conversion failed</statusMessage></item>",
+        )
+        .unwrap();
+        assert_eq!(f.state, State::Failed);
+        let p = t("<item><status>active</status><statusMessage>converting</statusMessage><progress>28</progress></item>").unwrap();
+        assert_eq!((p.state, p.progress), (State::Pending, Some(28)));
     }
 }

@@ -3,7 +3,7 @@
 
 use super::query::Query;
 use crate::error::{Error, Result};
-use crate::ops::{BlockDevice, CreateImage, ImportImage, ModifyImage, Tag};
+use crate::ops::{BlockDevice, CopyImage, CreateImage, ImportImage, ListImages, ModifyImage, Tag};
 
 const VOLUME_TYPES: &[&str] = &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
 
@@ -203,6 +203,72 @@ pub fn describe_images_named(name: &str) -> Query {
     q
 }
 
+/// One page of the caller's own AMIs (disabled ones included: a clean-up
+/// list wants them). The name filter is exact with `*` wildcards, and AMI
+/// names cannot hold `*`, `?` or `\\`, so `PREFIX*` is a true prefix query.
+pub fn list_images(r: &ListImages, max_results: usize, next_token: Option<&str>) -> Query {
+    let mut q = Query::new("DescribeImages");
+    q.list("Owner", &["self"]);
+    q.flag("IncludeDisabled", true);
+    q.push("MaxResults", max_results.to_string());
+    let mut n = 0;
+    let name = match (&r.name, &r.name_prefix) {
+        (Some(n), _) if !n.contains(['*', '?', '\\']) => Some(n.clone()),
+        (_, Some(p)) if !p.contains(['*', '?', '\\']) => Some(format!("{p}*")),
+        _ => None,
+    };
+    for (filter, value) in [("name", name), ("state", r.status.clone())] {
+        if let Some(v) = value {
+            n += 1;
+            q.push(format!("Filter.{n}.Name"), filter);
+            q.list(&format!("Filter.{n}.Value"), &[v]);
+        }
+    }
+    q.opt("NextToken", next_token);
+    q
+}
+
+/// DeregisterImage; with `delete_snapshots`, EC2 deletes the snapshots no
+/// other AMI uses (regions and emulations that ignore it are covered by
+/// DeleteSnapshot calls afterwards).
+pub fn deregister_image(image_id: &str, delete_snapshots: bool, dry_run: bool) -> Query {
+    let mut q = Query::new("DeregisterImage");
+    q.push("ImageId", image_id);
+    if delete_snapshots {
+        q.flag("DeleteAssociatedSnapshots", true);
+    }
+    if dry_run {
+        q.flag("DryRun", true);
+    }
+    q
+}
+
+pub fn delete_snapshot(snapshot_id: &str) -> Query {
+    let mut q = Query::new("DeleteSnapshot");
+    q.push("SnapshotId", snapshot_id);
+    q
+}
+
+/// CopyImage, sent to (and signed for) the destination region.
+pub fn copy_image(
+    r: &CopyImage,
+    source_region: &str,
+    name: &str,
+    client_token: &str,
+    dry_run: bool,
+) -> Query {
+    let mut q = Query::new("CopyImage");
+    q.push("ClientToken", client_token)
+        .opt("Description", r.description.as_deref())
+        .push("Name", name)
+        .push("SourceImageId", r.image_id.as_str())
+        .push("SourceRegion", source_region);
+    if dry_run {
+        q.flag("DryRun", true);
+    }
+    q
+}
+
 pub fn describe_import_task(task_id: &str) -> Query {
     let mut q = Query::new("DescribeImportImageTasks");
     q.list("ImportTaskId", &[task_id]);
@@ -380,6 +446,33 @@ mod tests {
         r.tags.clear();
         r.platform = Some("linux".into());
         assert_eq!(import_image(&r, "t", false).unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn list_delete_copy_requests() {
+        let r = ListImages {
+            name_prefix: Some("web-".into()),
+            status: Some("available".into()),
+            ..ListImages::default()
+        };
+        assert_eq!(
+            list_images(&r, 1000, Some("tok")).encode(),
+            "Action=DescribeImages&Version=2016-11-15&Owner.1=self&IncludeDisabled=true&MaxResults=1000&Filter.1.Name=name&Filter.1.Value.1=web-%2A&Filter.2.Name=state&Filter.2.Value.1=available&NextToken=tok"
+        );
+        assert_eq!(
+            deregister_image("ami-1", true, true).encode(),
+            "Action=DeregisterImage&Version=2016-11-15&ImageId=ami-1&DeleteAssociatedSnapshots=true&DryRun=true"
+        );
+        let c = CopyImage {
+            image_id: "ami-1".into(),
+            to_region: "eu-west-1".into(),
+            description: Some("d".into()),
+            ..CopyImage::default()
+        };
+        assert_eq!(
+            copy_image(&c, "us-east-1", "web", "tok", false).encode(),
+            "Action=CopyImage&Version=2016-11-15&ClientToken=tok&Description=d&Name=web&SourceImageId=ami-1&SourceRegion=us-east-1"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::auth::{self, CachedToken, Credentials, Token};
 use super::errors;
 use crate::cache::DiskCache;
-use crate::config::{self, ProcessEnv, Settings};
+use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::sign::{huawei as signer, percent_encode};
 use crate::transport::{
@@ -99,7 +99,11 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(settings: &Settings, transport: Transport) -> Result<Client> {
+    pub fn new(
+        settings: &Settings,
+        transport: Transport,
+        cache_dir: Option<std::path::PathBuf>,
+    ) -> Result<Client> {
         let region = settings.require_region()?.to_string();
         let creds = Credentials::from_settings(settings)?;
         let ims = match &settings.endpoint_url {
@@ -139,7 +143,7 @@ impl Client {
             ims,
             iam,
             creds,
-            cache: DiskCache::new(config::cache_dir(&ProcessEnv)),
+            cache: DiskCache::new(cache_dir),
             token: None,
             project_id: settings.project_id.as_ref().map(|p| p.value.clone()),
         })

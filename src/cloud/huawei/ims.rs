@@ -8,9 +8,11 @@ use crate::backend::{Backend, Ctx};
 use crate::cloud::huawei::api::{Call, Client, Reply, segment};
 use crate::error::{Error, ErrorKind, ProviderError, Result};
 use crate::ops::{
-    Candidate, CreateImage, ImportImage, ModifyImage, Outcome, PollState, WaitTarget,
+    Candidate, CopyImage, CreateImage, DeleteImage, ImageSummary, ImportImage, ListImages,
+    ModifyImage, Observation, Outcome, PollState, WaitTarget, normalize_created,
 };
-use crate::provider::{Capabilities, Provider};
+use crate::provider::{Capabilities, Provider, Verb};
+use crate::vocab::{Spelling, State, StatusEntry, rfc3339_utc, state_of};
 
 pub const CAPABILITIES: Capabilities = Capabilities {
     create: &[
@@ -46,7 +48,92 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         "max-ram",
     ],
     wait: &["image-id", "job-id"],
+    list: &["name", "name-prefix", "status", "limit", "page-size"],
+    delete: &["image-id", "delete-snapshots"],
+    copy: &[
+        "image-id",
+        "to-region",
+        "name",
+        "description",
+        "agency-name",
+    ],
 };
+
+/// How IMS spells each enumerated value (ref/huawei.md §3-5).
+pub const VALUES: &[Spelling] = &[
+    Spelling {
+        flag: "os-type",
+        verbs: &[Verb::Import],
+        values: &[
+            ("linux", "Linux"),
+            ("windows", "Windows"),
+            ("other", "Other"),
+        ],
+        open: false,
+    },
+    Spelling {
+        flag: "architecture",
+        verbs: &[Verb::Import],
+        values: &[("x86_64", "x86"), ("arm64", "arm")],
+        open: false,
+    },
+    Spelling {
+        flag: "boot-mode",
+        verbs: &[Verb::Import, Verb::Modify],
+        values: &[("legacy", "bios"), ("uefi", "uefi")],
+        open: false,
+    },
+];
+
+/// What each documented IMS status means: an image's `status`, and an
+/// asynchronous job's (ref/huawei.md §6).
+pub const STATUSES: &[StatusEntry] = &[
+    StatusEntry {
+        of: "image",
+        status: "queued",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "saving",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "image",
+        status: "active",
+        state: State::Available,
+    },
+    StatusEntry {
+        of: "image",
+        status: "killed",
+        state: State::Failed,
+    },
+    StatusEntry {
+        of: "image",
+        status: "deleted",
+        state: State::Deleted,
+    },
+    StatusEntry {
+        of: "job",
+        status: "INIT",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "job",
+        status: "RUNNING",
+        state: State::Pending,
+    },
+    StatusEntry {
+        of: "job",
+        status: "SUCCESS",
+        state: State::Available,
+    },
+    StatusEntry {
+        of: "job",
+        status: "FAIL",
+        state: State::Failed,
+    },
+];
 
 const ACTION: &str = "/v2/cloudimages/action";
 const QUICK_IMPORT: &str = "/v2/cloudimages/quickimport/action";
@@ -55,6 +142,12 @@ const ATTRIBUTE_ABSENT: &str = "IMG.0035";
 
 pub struct Ims {
     client: Client,
+    /// After a cross-region copy: a client for the destination region and
+    /// project, where the copy lives.
+    dest: Option<Box<Client>>,
+    settings: Box<crate::config::Settings>,
+    /// Where the IAM token cache lives (for the destination client too).
+    cache_dir: Option<std::path::PathBuf>,
     dry_run: bool,
     raw: bool,
 }
@@ -66,9 +159,13 @@ impl Ims {
             transport,
             dry_run,
             raw,
+            cache_dir,
         } = ctx;
         Ok(Ims {
-            client: Client::new(&settings, transport)?,
+            client: Client::new(&settings, transport, cache_dir.clone())?,
+            dest: None,
+            settings: Box::new(settings),
+            cache_dir,
             dry_run,
             raw,
         })
@@ -167,7 +264,12 @@ impl Ims {
     /// not a missing image).
     async fn find_image(&mut self, image_id: &str) -> Result<Option<(Value, Reply)>> {
         let call = Call::ims("GET", "/v2/cloudimages".into()).query("id", image_id);
-        let reply = self.client.send(&call).await?;
+        // A copy is looked for where it lives: the destination project.
+        let client = match &mut self.dest {
+            Some(d) => d,
+            None => &mut self.client,
+        };
+        let reply = client.send(&call).await?;
         let images = reply.body["images"]
             .as_array()
             .ok_or_else(|| no_field(&reply, "images"))?;
@@ -184,21 +286,7 @@ impl Ims {
         let Some((image, _)) = self.find_image(image_id).await? else {
             return Ok(PollState::NotFound);
         };
-        let status = image["status"].as_str().unwrap_or_default().to_string();
-        Ok(match status.as_str() {
-            "active" => PollState::Done {
-                image_id: Some(image_id.to_string()),
-                status,
-            },
-            "killed" | "deleted" => PollState::Failed {
-                message: format!("image {image_id} is {status}"),
-                status,
-            },
-            _ => PollState::Pending {
-                status,
-                progress: None,
-            },
-        })
+        Ok(PollState::Seen(image_observation(image_id, &image)))
     }
 
     async fn poll_job(&mut self, job_id: &str) -> Result<PollState> {
@@ -227,38 +315,39 @@ impl Ims {
                 if let Some(id) = job_image_id(job) {
                     message.push_str(&format!("; image {id}"));
                 }
-                return Ok(PollState::Failed { message, status });
+                let mut o = Observation::new(&status, state_of(STATUSES, &status));
+                o.message = message;
+                return Ok(PollState::Seen(o));
             }
             _ => {
-                return Ok(PollState::Pending {
-                    progress: job_progress(job),
-                    status,
-                });
+                let mut o = Observation::new(&status, state_of(STATUSES, &status));
+                o.progress = job_progress(job);
+                return Ok(PollState::Seen(o));
             }
         }
         let Some(image_id) = job_image_id(job) else {
             // A job that made only data-disk images names no single image.
-            return Ok(PollState::Done {
-                image_id: None,
-                status,
-            });
+            return Ok(PollState::Seen(Observation::new(
+                &status,
+                state_of(STATUSES, &status),
+            )));
         };
         // The job is done when the image it made is usable, and what the
         // user waits for is the image: its status ends the wait.
         Ok(match self.poll_image(&image_id).await? {
-            PollState::Done { status, .. } => PollState::Done {
-                image_id: Some(image_id),
-                status,
-            },
-            PollState::Failed { status, message } => PollState::Failed { status, message },
-            PollState::Pending { status: s, .. } => PollState::Pending {
-                status: format!("{status} (image {s})"),
-                progress: Some(100),
-            },
-            PollState::NotFound => PollState::Pending {
-                status: format!("{status} (image not visible yet)"),
-                progress: Some(100),
-            },
+            PollState::Seen(mut o) if !o.state.is_done() && !o.state.is_failure() => {
+                o.status = format!("{status} (image {})", o.status);
+                o.progress = Some(100);
+                PollState::Seen(o)
+            }
+            PollState::Seen(o) => PollState::Seen(o),
+            PollState::NotFound => {
+                let mut o =
+                    Observation::new(format!("{status} (image not visible yet)"), State::Pending);
+                o.image_id = Some(image_id);
+                o.progress = Some(100);
+                PollState::Seen(o)
+            }
         })
     }
 
@@ -293,6 +382,9 @@ impl Ims {
         o.image_id = image["id"].as_str().map(str::to_string);
         o.name = image["name"].as_str().map(str::to_string);
         o.status = image["status"].as_str().map(str::to_string);
+        if operation == "describe" {
+            o.created = Some(image["created_at"].as_str().and_then(rfc3339_utc));
+        }
         o.request_id = reply.request_id;
         if self.raw {
             o.raw = Some(reply.body);
@@ -301,7 +393,176 @@ impl Ims {
     }
 }
 
+/// One image of a list answer.
+fn summary(i: &Value) -> Option<ImageSummary> {
+    let text = |k: &str| i[k].as_str().filter(|s| !s.is_empty()).map(str::to_string);
+    Some(ImageSummary {
+        image_id: text("id")?,
+        name: text("name"),
+        status: text("status"),
+        state: None,
+        created: normalize_created(i["created_at"].as_str()),
+    })
+}
+
 impl Backend for Ims {
+    async fn list(&mut self, req: &ListImages) -> Result<Outcome> {
+        // owner=<project>: the caller's own images. __imagetype=private
+        // would miss the ones shared out (they are "shared").
+        let owner = self.client.project_id().await?;
+        let limit = req.page_size(Provider::Ims);
+        let mut images = Vec::new();
+        let mut raws = Vec::new();
+        let mut request_id = None;
+        let mut marker: Option<String> = None;
+        loop {
+            let mut call = Call::ims("GET", "/v2/cloudimages".into())
+                .query("owner", &owner)
+                .query("limit", &limit.to_string());
+            // name is exact only: a prefix is matched here, not there.
+            if let Some(n) = &req.name {
+                call = call.query("name", n);
+            }
+            if let Some(s) = &req.status {
+                call = call.query("status", s);
+            }
+            if let Some(m) = &marker {
+                call = call.query("marker", m);
+            }
+            let reply = self.client.send(&call).await?;
+            request_id = reply.request_id.clone().or(request_id);
+            let page = reply.body["images"]
+                .as_array()
+                .ok_or_else(|| no_field(&reply, "images"))?;
+            for s in page.iter().filter_map(summary) {
+                if req.keeps(s.name.as_deref(), s.status.as_deref()) && !req.full(images.len()) {
+                    images.push(s);
+                }
+            }
+            let last = page
+                .last()
+                .and_then(|i| i["id"].as_str())
+                .map(str::to_string);
+            let short = page.len() < limit;
+            if self.raw {
+                raws.push(reply.body.clone());
+            }
+            // No next link: a short or empty page is the last one.
+            if short || req.full(images.len()) || last.is_none() || last == marker {
+                break;
+            }
+            marker = last;
+        }
+        Ok(Outcome {
+            provider: "ims",
+            operation: "list",
+            images: Some(images),
+            request_id,
+            raw: self.raw.then(|| Value::Array(raws)),
+            ..Outcome::default()
+        })
+    }
+
+    async fn delete(&mut self, req: &DeleteImage) -> Result<Outcome> {
+        let mut call = Call::ims("DELETE", format!("/v2/images/{}", segment(&req.image_id)));
+        // No body unless asked, as the SDK sends it.
+        if req.delete_snapshots {
+            call = call.json(&json!({"delete_backup": true}));
+        }
+        let mut o = self.outcome("delete");
+        o.image_id = Some(req.image_id.clone());
+        if self.dry_run {
+            self.client.show(&call).await?;
+            return Ok(o);
+        }
+        let reply = self.client.send(&call).await?;
+        o.status = Some("deleted".into());
+        // imgctl's own word: the cloud answered the delete, it has no status for it.
+        o.state = Some(State::Deleted);
+        o.request_id = reply.request_id;
+        Ok(o)
+    }
+
+    async fn copy(&mut self, req: &CopyImage) -> Result<Outcome> {
+        if req.to_region == self.client.region {
+            return Err(Error::usage(format!(
+                "--to-region {} is the image's own region: IMS copies across regions only",
+                req.to_region
+            )));
+        }
+        let name = match &req.name {
+            Some(n) => n.clone(),
+            // name is required by the API: the source's, read first.
+            None => {
+                let Some((image, reply)) = self.find_image(&req.image_id).await? else {
+                    return Err(image_not_found(&req.image_id, &self.client.region));
+                };
+                image["name"]
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| no_field(&reply, "name"))?
+            }
+        };
+        let mut body = json!({
+            "name": name,
+            "region": req.to_region,
+            // A region's default project is named after the region.
+            "project_name": req.to_region,
+            "agency_name": req.agency_name.clone().unwrap_or_default(),
+        });
+        if let Some(d) = &req.description {
+            body["description"] = json!(d);
+        }
+        let path = format!(
+            "/v1/cloudimages/{}/cross_region_copy",
+            segment(&req.image_id)
+        );
+        // No idempotency token: an ambiguous failure is not sent again.
+        let call = Call::ims("POST", path).json(&body).unsafe_to_repeat();
+        let mut o = self.outcome("copy");
+        o.name = Some(name.clone());
+        o.source_image_id = Some(req.image_id.clone());
+        o.region = Some(req.to_region.clone());
+        if self.dry_run {
+            self.client.show(&call).await?;
+            return Ok(o);
+        }
+        let reply = match self.client.send(&call).await {
+            Ok(r) => r,
+            Err(e) if e.is_ambiguous() => {
+                return Err(e.with_hint(&format!(
+                    "the copy may have started anyway: look for an image named '{name}' in \
+                     {} before sending this again",
+                    req.to_region
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        let job = reply.body["job_id"]
+            .as_str()
+            .filter(|j| !j.is_empty())
+            .map(str::to_string)
+            .ok_or_else(|| no_field(&reply, "job_id"))?;
+        o.job_id = Some(job);
+        o.request_id = reply.request_id.clone();
+        if self.raw {
+            o.raw = Some(reply.body);
+        }
+        // The job is followed in the source project; the image it names
+        // lives in the destination's (its project looked up by region).
+        let mut settings = (*self.settings).clone();
+        if let Some(r) = settings.region.as_mut() {
+            r.value = req.to_region.clone();
+        }
+        settings.project_id = None;
+        self.dest = Some(Box::new(Client::new(
+            &settings,
+            self.client.transport.sibling()?,
+            self.cache_dir.clone(),
+        )?));
+        Ok(o)
+    }
+
     async fn create(&mut self, req: &CreateImage) -> Result<Outcome> {
         // No idempotency token in this API: never sent twice.
         let call = Call::ims("POST", ACTION.into())
@@ -339,17 +600,7 @@ impl Backend for Ims {
 
     async fn describe(&mut self, image_id: &str) -> Result<Outcome> {
         let Some((image, reply)) = self.find_image(image_id).await? else {
-            return Err(ProviderError {
-                provider: Some(Provider::Ims),
-                code: "ImageNotFound".into(),
-                message: format!(
-                    "no image {image_id} in region {} (the image list came back empty)",
-                    self.client.region
-                ),
-                kind: ErrorKind::NotFound,
-                ..ProviderError::default()
-            }
-            .into());
+            return Err(image_not_found(image_id, &self.client.region));
         };
         Ok(self.image_outcome("describe", &image, reply))
     }
@@ -588,6 +839,17 @@ fn no_field(reply: &Reply, field: &str) -> Error {
     }
 }
 
+fn image_not_found(image_id: &str, region: &str) -> Error {
+    ProviderError {
+        provider: Some(Provider::Ims),
+        code: "ImageNotFound".into(),
+        message: format!("no image {image_id} in region {region} (the image list came back empty)"),
+        kind: ErrorKind::NotFound,
+        ..ProviderError::default()
+    }
+    .into()
+}
+
 pub(crate) fn job_image_id(job: &Value) -> Option<String> {
     let e = &job["entities"];
     e["image_id"]
@@ -599,9 +861,19 @@ pub(crate) fn job_image_id(job: &Value) -> Option<String> {
 
 /// `process_percent` is a fraction in the docs (0.20); tolerate a percentage.
 pub(crate) fn job_progress(job: &Value) -> Option<u8> {
-    let p = job["entities"]["process_percent"].as_f64()?;
-    let pct = if p <= 1.0 { p * 100.0 } else { p };
-    Some(pct.clamp(0.0, 100.0).round() as u8)
+    crate::vocab::fraction_percent(job["entities"]["process_percent"].as_f64()?)
+}
+
+/// One look at an IMS image: status, its state, the creation time.
+fn image_observation(image_id: &str, image: &Value) -> Observation {
+    let status = image["status"].as_str().unwrap_or("unknown").to_string();
+    let mut o = Observation::new(&status, state_of(STATUSES, &status));
+    o.image_id = Some(image_id.to_string());
+    if o.state.is_failure() {
+        o.message = format!("image {image_id} is {status}");
+    }
+    o.created = image["created_at"].as_str().and_then(rfc3339_utc);
+    o
 }
 
 pub(crate) fn job_failure(job: &Value) -> String {
@@ -717,8 +989,9 @@ mod tests {
         assert_eq!(p(0.5), Some(50));
         assert_eq!(p(45.0), Some(45));
         assert_eq!(p(100.0), Some(100));
-        assert_eq!(p(250.0), Some(100));
-        assert_eq!(p(-3.0), Some(0));
+        // Out of range is no progress (vocab::fraction_percent).
+        assert_eq!(p(250.0), None);
+        assert_eq!(p(-3.0), None);
         assert_eq!(job_progress(&json!({"entities":{}})), None);
         let f = json!({"status":"FAIL","fail_reason":"disk too small","error_code":"IMS.0001"});
         assert_eq!(job_failure(&f), "disk too small (IMS.0001)");
