@@ -344,6 +344,31 @@ mod tests {
         assert!(!p.to_string_lossy().contains("alice"));
     }
 
+    /// A cache directory reached through a symbolic link is used when the
+    /// link is ours, refused when it is someone else's (only root can make
+    /// one to test with).
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_cache_directories() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real");
+        fs::create_dir(&real).unwrap();
+        let c = DiskCache::new(Some(real.join("imgctl"))).unwrap();
+        let p = c.entry("token", &["k"]);
+        c.write(&p, &5).unwrap();
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(real.join("imgctl"), &link).unwrap();
+        let via = DiskCache::new(Some(link.clone())).unwrap();
+        let q = via.entry("token", &["k"]);
+        assert_eq!(via.read::<u8>(&q), Ok(Some(5)), "our own link is followed");
+        if std::os::unix::fs::lchown(&link, Some(65534), None).is_ok() {
+            let why = via.read::<u8>(&q).unwrap_err();
+            assert!(why.contains("symbolic link of uid 65534"), "{why}");
+            // The directory itself is still ours and still used directly.
+            assert_eq!(c.read::<u8>(&p), Ok(Some(5)));
+        }
+    }
+
     /// One holder at a time; a second waits (bounded) and gets the lock
     /// once the first lets go.
     #[test]
