@@ -1319,6 +1319,8 @@ mod tests {
         assert_eq!(at("2024-05-01T10:00Z").unix_timestamp(), 1714557600);
         assert_eq!(at("2024-05-01T18:00:00+08:00").unix_timestamp(), 1714557600);
         assert_eq!(at("2024-05-01T18:00+08:00").unix_timestamp(), 1714557600);
+        assert_eq!(at("2024-05-01T02:00-08:00").unix_timestamp(), 1714557600);
+        assert_eq!(at("2024-05-01T02:00:00-08:00").unix_timestamp(), 1714557600);
         for bad in [
             "",
             "yesterday",

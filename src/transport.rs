@@ -870,6 +870,80 @@ mod tests {
         assert_eq!(retry_after(&r(&[])), None);
     }
 
+    /// A 2xx that could not be read is asked again once, and only for a
+    /// request that is safe to repeat.
+    #[test]
+    fn an_unreadable_answer_is_asked_again_once_when_safe() {
+        let t = Transport::new(TransportConfig::default(), Vec::new()).expect("transport");
+        let bad = Error::bad_response("cut short", 200);
+        let mut tries = 0;
+        assert!(t.reread(Idempotency::Safe, 200, &bad, &mut tries));
+        assert_eq!(tries, 1);
+        assert!(
+            !t.reread(Idempotency::Safe, 200, &bad, &mut tries),
+            "only once"
+        );
+        let mut tries = 0;
+        assert!(!t.reread(Idempotency::Unsafe, 200, &bad, &mut tries));
+        assert!(!t.reread(Idempotency::Safe, 502, &bad, &mut tries));
+        assert!(!t.reread(Idempotency::Safe, 199, &bad, &mut tries));
+        assert!(!t.reread(Idempotency::Safe, 300, &bad, &mut tries));
+        assert!(!t.reread(Idempotency::Safe, 200, &Error::usage("x"), &mut tries));
+        assert_eq!(tries, 0);
+    }
+
+    /// Retries that ran out turn the backend's error into "unavailable",
+    /// once; any other error passes unchanged.
+    #[test]
+    fn finish_tells_exhausted_retries_as_unavailable() {
+        let t = Transport::new(TransportConfig::default(), Vec::new()).expect("transport");
+        let e = t.finish(Error::bad_response("html", 502));
+        assert!(matches!(e, Error::BadResponse { .. }), "{e:?}");
+        t.exhausted.set(Some(Exhausted {
+            attempts: 3,
+            elapsed: Duration::from_secs(2),
+        }));
+        let e = t.finish(Error::bad_response("html", 502));
+        assert!(matches!(e, Error::Unavailable { attempts: 3, .. }), "{e:?}");
+        assert_eq!(e.exit_code(), 5);
+        assert!(t.exhausted().is_none(), "taken");
+        t.exhausted.set(Some(Exhausted {
+            attempts: 3,
+            elapsed: Duration::ZERO,
+        }));
+        let e = t.finish(Error::usage("u"));
+        assert!(matches!(e, Error::Usage(_)));
+    }
+
+    /// The server's clock is read from its Date header; without one the
+    /// allowance is the wide one.
+    #[test]
+    fn server_time_uses_the_date_header() {
+        let t = Transport::new(TransportConfig::default(), Vec::new()).expect("transport");
+        let local = time::OffsetDateTime::from_unix_timestamp(1_000_000).expect("time");
+        assert_eq!(t.server_time(local), (local, UNKNOWN_CLOCK_MARGIN));
+        let ahead = time::OffsetDateTime::now_utc().unix_timestamp() + 1200;
+        let date = time::OffsetDateTime::from_unix_timestamp(ahead)
+            .expect("time")
+            .format(time::macros::format_description!(
+                "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+            ))
+            .expect("format");
+        let r = HttpResponse {
+            status: 200,
+            headers: vec![("Date".into(), date)],
+            body: Vec::new(),
+        };
+        let off = t.observe_date(&r).expect("offset");
+        assert!((1199..=1201).contains(&off), "{off}");
+        let (server, margin) = t.server_time(local);
+        assert_eq!(margin, KNOWN_CLOCK_MARGIN);
+        assert!(((server - local).whole_seconds() - 1200).abs() <= 1);
+        // Observing is not correcting: signing keeps this machine's clock
+        // until a cloud refuses a request for its time.
+        assert_eq!(t.clock_offset(), 0);
+    }
+
     #[test]
     fn http_dates() {
         assert_eq!(httpdate("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784111777));
