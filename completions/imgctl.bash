@@ -98,7 +98,7 @@ _imgctl() {
 
     case "${cmd}" in
         imgctl)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version image create import modify describe wait list delete copy config configure emulator completion help"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version image create import modify describe wait list delete copy config configure emulator completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -172,7 +172,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__completion)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version bash elvish fish powershell zsh"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -246,7 +246,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__config)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version show set get"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version show set get"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -320,7 +320,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__config__subcmd__get)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version provider region endpoint_url iam_endpoint_url access_key_id secret_access_key session_token project_id user_name password domain_name auth_mode signature_version connect_timeout read_timeout max_attempts aws_profile aliyun_profile default_profile"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version provider region endpoint_url iam_endpoint_url access_key_id secret_access_key session_token project_id user_name password domain_name auth_mode signature_version connect_timeout read_timeout max_attempts aws_profile aliyun_profile default_profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -394,7 +394,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__config__subcmd__set)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version provider region endpoint_url iam_endpoint_url access_key_id secret_access_key session_token project_id user_name password domain_name auth_mode signature_version connect_timeout read_timeout max_attempts aws_profile aliyun_profile default_profile"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version provider region endpoint_url iam_endpoint_url access_key_id secret_access_key session_token project_id user_name password domain_name auth_mode signature_version connect_timeout read_timeout max_attempts aws_profile aliyun_profile default_profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -468,7 +468,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__config__subcmd__show)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -542,7 +542,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__configure)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -616,7 +616,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__copy)
-            opts="-h -V --image-id --to-region --name --description --agency-name --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --image-id --to-region --name --description --agency-name --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -710,7 +710,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__create)
-            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,7 +852,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__delete)
-            opts="-h -V --image-id --delete-snapshots --force --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --image-id --delete-snapshots --force --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -930,7 +930,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__describe)
-            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1008,7 +1008,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__emulator)
-            opts="-h -V --listen --speed --fault --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --listen --speed --fault --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1094,7 +1094,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__help)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1168,7 +1168,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image)
-            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version create import modify describe wait list delete copy"
+            opts="-h -V --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version create import modify describe wait list delete copy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1242,7 +1242,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__copy)
-            opts="-h -V --image-id --to-region --name --description --agency-name --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --image-id --to-region --name --description --agency-name --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1336,7 +1336,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__create)
-            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --name --instance-id --snapshot-id --description --tag --snapshot-tag --no-reboot --block-device-mapping --with-data-disks --delete-instance-after-upload --target-oss-region --data-image --min-ram --max-ram --enterprise-project-id --client-token --family --platform --architecture --boot-mode --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1478,7 +1478,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__delete)
-            opts="-h -V --image-id --delete-snapshots --force --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --image-id --delete-snapshots --force --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1556,7 +1556,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__describe)
-            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --image-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1634,7 +1634,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__import)
-            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1780,7 +1780,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__list)
-            opts="-h -V --name --name-prefix --status --limit --page-size --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --name --name-prefix --status --limit --page-size --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1874,7 +1874,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__modify)
-            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2000,7 +2000,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__image__subcmd__wait)
-            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2086,7 +2086,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__import)
-            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --name --url --disk --oss-region --format --os-type --platform --os-version --architecture --boot-mode --license-type --compute-type --target-oss-region --min-disk --role-name --description --tag --client-token --is-config --quick-import --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2232,7 +2232,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__list)
-            opts="-h -V --name --name-prefix --status --limit --page-size --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --name --name-prefix --status --limit --page-size --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2326,7 +2326,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__modify)
-            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --image-id --name --description --status --family --boot-mode --license-type --nvme-support --imds-support --launch-permission-add --launch-permission-remove --make-public --make-private --min-ram --max-ram --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2452,7 +2452,7 @@ _imgctl() {
             return 0
             ;;
         imgctl__subcmd__wait)
-            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
+            opts="-h -V --image-id --job-id --task-id --provider --region --profile --endpoint-url --iam-endpoint-url --output --query --raw --debug --dry-run --wait --wait-timeout --poll-interval --quiet --max-attempts --no-cache --connect-timeout --read-timeout --auth-mode --signature-version --error-format --emulator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -9,7 +9,7 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -30,6 +30,30 @@ impl DiskCache {
             dir: b.join("huawei"),
             base: b,
         })
+    }
+
+    /// A cache of another kind of entry, in its own directory (`aws/`,
+    /// `alibaba/`).
+    pub fn named(base: Option<PathBuf>, name: &str) -> Option<DiskCache> {
+        base.map(|b| DiskCache {
+            dir: b.join(name),
+            base: b,
+        })
+    }
+
+    /// Holds `<entry>.lock` exclusively until dropped, so that parallel
+    /// runs needing the same entry fetch it once: the first fetches and
+    /// writes, the others wait, then read. Waits at most `patience`; then
+    /// (or when the lock cannot be made) the caller goes on unlocked,
+    /// since the cache is only an optimisation.
+    pub fn lock(&self, entry: &Path, patience: std::time::Duration) -> Option<Lock> {
+        create_private_dir(&self.base, &self.dir).ok()?;
+        for d in [&self.base, &self.dir] {
+            check_private_dir(d).ok()?;
+        }
+        let mut name = entry.file_name()?.to_os_string();
+        name.push(".lock");
+        Lock::acquire(&entry.with_file_name(name), patience)
     }
 
     /// The file for one key. Key parts are hashed, so user names and
@@ -80,47 +104,51 @@ impl DiskCache {
     pub fn remove(&self, path: &Path) {
         let _ = fs::remove_file(path);
     }
-
-    /// Takes the lock of one entry while its value is fetched, so that N
-    /// runs that start together with an empty cache make one request: the
-    /// first fetches, the others wait here and then read what it wrote.
-    /// The lock is the operating system's advisory lock on a private
-    /// `locks/<entry>.lock` file (a directory of its own, 0700, so the
-    /// entries' directory holds entries only), released when the guard is dropped
-    /// or the process ends (no stale lock survives a crash). `None` when
-    /// no lock could be had within `wait` (or at all): the caller fetches
-    /// on its own, as without a cache.
-    pub async fn lock(&self, path: &Path, wait: Duration) -> Option<CacheLock> {
-        let locks = self.base.join("locks");
-        create_private_dir(&self.base, &locks).ok()?;
-        for d in [&self.base, &locks] {
-            check_private_dir(d).ok()?;
-        }
-        let lock_path = locks.join(path.with_extension("lock").file_name()?);
-        let file = open_lock_file(&lock_path).ok()?;
-        let start = Instant::now();
-        let mut pause = Duration::from_millis(10);
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Some(CacheLock { _file: file }),
-                Err(fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
-                    tokio::time::sleep(pause.min(wait.saturating_sub(start.elapsed()))).await;
-                    pause = (pause * 2).min(Duration::from_millis(200));
-                }
-                Err(_) => return None,
-            }
-        }
-    }
-}
-
-/// Held while an entry is fetched; dropping it releases the lock.
-pub struct CacheLock {
-    _file: fs::File,
 }
 
 /// How long a run waits for another that is fetching the same entry
 /// before it fetches on its own.
 pub const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// An exclusive advisory lock (flock) on a lock file; released on drop
+/// (and by the kernel if the process dies).
+pub struct Lock {
+    _file: fs::File,
+}
+
+impl Lock {
+    #[cfg(unix)]
+    fn acquire(path: &Path, patience: std::time::Duration) -> Option<Lock> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path)
+            .ok()?;
+        let start = std::time::Instant::now();
+        loop {
+            // SAFETY: flock on a descriptor we own; no memory is shared.
+            let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+            if r == 0 {
+                return Some(Lock { _file: file });
+            }
+            if start.elapsed() >= patience {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn acquire(_path: &Path, _patience: std::time::Duration) -> Option<Lock> {
+        None
+    }
+}
 
 /// A private (0700) directory for one process's caches, removed with
 /// everything in it when dropped: `--emulator` runs keep their tokens
@@ -268,32 +296,6 @@ fn create_private_dir(_base: &Path, dir: &Path) -> std::io::Result<()> {
     fs::create_dir_all(dir)
 }
 
-/// The lock file: created owner-only, never through a symbolic link.
-#[cfg(unix)]
-fn open_lock_file(path: &Path) -> std::io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let f = fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)?;
-    check_private(path, &f.metadata()?).map_err(std::io::Error::other)?;
-    Ok(f)
-}
-
-#[cfg(not(unix))]
-fn open_lock_file(path: &Path) -> std::io::Result<fs::File> {
-    fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-}
-
 #[cfg(unix)]
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
@@ -318,6 +320,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn round_trip_is_owner_only() {
@@ -370,38 +373,33 @@ mod tests {
     }
 
     /// One holder at a time; a second waits (bounded) and gets the lock
-    /// once the first lets go.
+    /// once the first lets go; the lock file is private.
     #[test]
     fn the_lock_is_exclusive_and_bounded() {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
         let tmp = tempfile::tempdir().unwrap();
         let c = DiskCache::new(Some(tmp.path().join("imgctl"))).unwrap();
         let p = c.entry("token", &["k"]);
-        rt.block_on(async {
-            let first = c.lock(&p, Duration::from_millis(10)).await;
-            assert!(first.is_some());
-            let t = Instant::now();
-            let second = c.lock(&p, Duration::from_millis(150)).await;
-            assert!(second.is_none(), "two holders at once");
-            assert!(t.elapsed() >= Duration::from_millis(150), "did not wait");
-            assert!(
-                t.elapsed() < Duration::from_secs(2),
-                "waited past its bound"
-            );
-            drop(first);
-            assert!(c.lock(&p, Duration::from_millis(10)).await.is_some());
-        });
+        let first = c.lock(&p, Duration::from_millis(10));
+        assert!(first.is_some());
+        let t = Instant::now();
+        let second = c.lock(&p, Duration::from_millis(150));
+        assert!(second.is_none(), "two holders at once");
+        assert!(t.elapsed() >= Duration::from_millis(150), "did not wait");
+        assert!(
+            t.elapsed() < Duration::from_secs(2),
+            "waited past its bound"
+        );
+        drop(first);
+        assert!(c.lock(&p, Duration::from_millis(10)).is_some());
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let lock = tmp
-                .path()
-                .join("imgctl/locks")
-                .join(p.with_extension("lock").file_name().unwrap());
-            let mode = fs::metadata(lock).unwrap().permissions().mode();
+            let mut name = p.file_name().unwrap().to_os_string();
+            name.push(".lock");
+            let mode = fs::metadata(p.with_file_name(name))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

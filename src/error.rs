@@ -115,6 +115,16 @@ impl Error {
         Error::Config(msg.into())
     }
 
+    /// The cloud (or a credential source) refused who we are: exit 4.
+    pub fn auth(code: &str, msg: impl Into<String>) -> Self {
+        Error::Provider(Box::new(ProviderError {
+            code: code.to_string(),
+            message: msg.into(),
+            kind: ErrorKind::Auth,
+            ..ProviderError::default()
+        }))
+    }
+
     pub fn bad_response(msg: impl Into<String>, http_status: u16) -> Self {
         Error::BadResponse {
             message: msg.into(),

@@ -15,6 +15,7 @@ pub mod fuzz;
 pub mod ops;
 pub mod output;
 pub mod provider;
+pub mod refresh;
 pub mod secret;
 pub mod sign;
 pub mod transport;

@@ -2,7 +2,7 @@
 //! user agent, proxy from the environment, a signing hook that runs on every
 //! attempt, retries of what is safe to retry, and a redacting debug log.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::fmt;
 use std::io::Write;
 use std::net::IpAddr;
@@ -157,7 +157,12 @@ impl Default for TransportConfig {
 }
 
 pub struct Transport {
-    client: reqwest::Client,
+    /// For http:// URLs: a TLS configuration with no roots, so a plain-HTTP
+    /// command reads no certificate store. Built on first use.
+    plain: OnceCell<reqwest::Client>,
+    /// For https:// URLs: the root store is read when the first such URL is
+    /// used, and never for a command that only speaks plain HTTP.
+    tls: OnceCell<reqwest::Client>,
     cfg: TransportConfig,
     /// Every secret known to this run, scrubbed from the debug log; grows
     /// when a token is obtained at run time.
@@ -181,6 +186,7 @@ const SECRET_HEADERS: &[&str] = &[
     "x-security-token",
     "x-acs-security-token",
     "x-amz-security-token",
+    "x-amz-sso_bearer_token",
     "cookie",
     "set-cookie",
 ];
@@ -194,29 +200,49 @@ const SECRET_PARAMS: &[&str] = &[
 ];
 
 impl Transport {
+    /// Builds nothing yet: each HTTP client (and, for HTTPS, the root
+    /// store) is made when a request first needs it.
     pub fn new(cfg: TransportConfig, secrets: Vec<Secret>) -> Result<Self> {
-        // reqwest is built without a default crypto provider (ring instead
-        // of aws-lc: half the build time); install ours once.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut b = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(cfg.connect_timeout)
-            .read_timeout(cfg.read_timeout)
-            .redirect(reqwest::redirect::Policy::none());
-        if cfg.loopback {
-            b = b.no_proxy();
-        }
-        let client = b
-            .build()
-            .map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))?;
         Ok(Transport {
-            client,
+            plain: OnceCell::new(),
+            tls: OnceCell::new(),
             cfg,
             secrets: RefCell::new(secrets),
             clock_offset: Cell::new(0),
             observed_offset: Cell::new(None),
             exhausted: Cell::new(None),
         })
+    }
+
+    /// The client for this URL: one per kind, kept for the whole command so
+    /// that its connections are reused.
+    fn client_for(&self, url: &str) -> Result<&reqwest::Client> {
+        let plain = url
+            .get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+            && (self.cfg.loopback || !https_proxy_configured());
+        let cell = if plain { &self.plain } else { &self.tls };
+        if let Some(c) = cell.get() {
+            return Ok(c);
+        }
+        let tls = if plain {
+            tls_config(rustls::RootCertStore::empty())?
+        } else {
+            tls_config(roots::load()?)?
+        };
+        let mut b = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(self.cfg.connect_timeout)
+            .read_timeout(self.cfg.read_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .tls_backend_preconfigured(tls);
+        if self.cfg.loopback {
+            b = b.no_proxy();
+        }
+        let client = b
+            .build()
+            .map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(cell.get_or_init(|| client))
     }
 
     /// The time to sign with: this machine's clock, corrected by the
@@ -344,7 +370,7 @@ impl Transport {
             };
             match outcome {
                 Ok(resp) => {
-                    self.log_response(&resp);
+                    self.log_response(&req, &resp);
                     let server_offset = self.observe_date(&resp);
                     let verdict = classify(&resp);
                     let retry_after = match verdict {
@@ -401,6 +427,7 @@ impl Transport {
                         request_id: None,
                     });
                 }
+                Err(Failure::Setup(e)) => return Err(e),
                 Err(Failure::Deadline) => {
                     // Whatever was sent may have been acted on, and no time
                     // is left for another attempt.
@@ -442,7 +469,8 @@ impl Transport {
     async fn send_once(&self, req: &HttpRequest) -> std::result::Result<HttpResponse, Failure> {
         let method =
             reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let mut rb = self.client.request(method, &req.url);
+        let client = self.client_for(&req.url).map_err(Failure::Setup)?;
+        let mut rb = client.request(method, &req.url);
         for (k, v) in &req.headers {
             rb = rb.header(k.as_str(), v.as_str());
         }
@@ -582,13 +610,13 @@ impl Transport {
         if !req.body.is_empty() {
             out.push_str(&format!(
                 "> \n> {}\n",
-                truncate(&String::from_utf8_lossy(&req.body))
+                truncate(&redact_body(&String::from_utf8_lossy(&req.body)))
             ));
         }
         self.debug_line(out.trim_end());
     }
 
-    fn log_response(&self, resp: &HttpResponse) {
+    fn log_response(&self, req: &HttpRequest, resp: &HttpResponse) {
         if !self.cfg.debug {
             return;
         }
@@ -596,7 +624,18 @@ impl Transport {
         for (k, v) in &resp.headers {
             out.push_str(&format!("< {k}: {}\n", redact_header(k, v)));
         }
-        out.push_str(&format!("< \n< {}\n", truncate(&resp.body_text())));
+        // A metadata service's token request (a `…-ttl-seconds` header)
+        // is answered with nothing but the token.
+        let token_request = req
+            .headers
+            .iter()
+            .any(|(k, _)| k.to_ascii_lowercase().ends_with("-token-ttl-seconds"));
+        let body = if token_request && (200..300).contains(&resp.status) {
+            format!("<{} bytes: a token>", resp.body.len())
+        } else {
+            truncate(&redact_body(&resp.body_text()))
+        };
+        out.push_str(&format!("< \n< {body}\n"));
         self.debug_line(out.trim_end());
     }
 }
@@ -609,11 +648,94 @@ enum Failure {
     TooLarge {
         status: u16,
     },
+    /// The client could not be built (no usable root certificate): nothing
+    /// was sent.
+    Setup(Error),
 }
 
 impl From<reqwest::Error> for Failure {
     fn from(e: reqwest::Error) -> Self {
         Failure::Http(e)
+    }
+}
+
+/// A rustls configuration as reqwest would make it (ring, TLS 1.2 and 1.3,
+/// ALPN h2 then http/1.1), over the given roots.
+fn tls_config(roots: rustls::RootCertStore) -> Result<rustls::ClientConfig> {
+    let mut c = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| Error::config(format!("cannot set up TLS: {e}")))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    c.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(c)
+}
+
+/// Whether an http:// request may go through a proxy reached over TLS,
+/// which needs the root store too.
+fn https_proxy_configured() -> bool {
+    ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .any(|v| {
+            v.to_str()
+                .and_then(|s| s.get(..8))
+                .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+        })
+}
+
+/// The trust anchors, read the cheapest way that keeps the user's trust
+/// settings: `SSL_CERT_FILE` / `SSL_CERT_DIR` when set (exactly as the
+/// platform verifier honoured them), else the system's single bundle file
+/// where it has one, else the system store as the platform knows it.
+mod roots {
+    use super::{Error, Result};
+    use std::path::Path;
+
+    /// The bundle files distributions maintain from their certificate
+    /// directory (the list openssl-probe searches, in its order).
+    #[cfg(target_os = "linux")]
+    const BUNDLES: &[&str] = &[
+        "/etc/ssl/certs/ca-certificates.crt",
+        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+        "/etc/pki/tls/certs/ca-bundle.crt",
+        "/etc/ssl/ca-bundle.pem",
+        "/etc/pki/tls/cacert.pem",
+        "/etc/ssl/cert.pem",
+        "/opt/etc/ssl/certs/ca-certificates.crt",
+        "/etc/ssl/certs/cacert.pem",
+    ];
+    #[cfg(not(target_os = "linux"))]
+    const BUNDLES: &[&str] = &[];
+
+    pub fn load() -> Result<rustls::RootCertStore> {
+        let from_env = std::env::var_os("SSL_CERT_FILE").is_some()
+            || std::env::var_os("SSL_CERT_DIR").is_some();
+        let bundle = if from_env {
+            None
+        } else {
+            BUNDLES.iter().map(Path::new).find(|p| p.is_file())
+        };
+        let found = match bundle {
+            Some(b) => rustls_native_certs::load_certs_from_paths(Some(b), None),
+            None => rustls_native_certs::load_native_certs(),
+        };
+        let mut store = rustls::RootCertStore::empty();
+        store.add_parsable_certificates(found.certs);
+        if store.is_empty() {
+            let why = found
+                .errors
+                .first()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default();
+            return Err(Error::config(format!(
+                "no usable root certificate for HTTPS (SSL_CERT_FILE, SSL_CERT_DIR or the \
+                 system store){why}"
+            )));
+        }
+        Ok(store)
     }
 }
 
@@ -689,6 +811,111 @@ fn redact_header(name: &str, value: &str) -> String {
     value.to_string()
 }
 
+/// Fields that carry credentials in the bodies of STS, metadata and
+/// credential answers (XML elements, JSON keys, form parameters).
+const SECRET_FIELDS: &[&str] = &[
+    "SecretAccessKey",
+    "SessionToken",
+    "Token",
+    "WebIdentityToken",
+    "AccessKeySecret",
+    "SecurityToken",
+    "OIDCToken",
+    "secret",
+    "securitytoken",
+    "access_key_secret",
+    "sts_token",
+    "accessToken",
+    "secretAccessKey",
+    "sessionToken",
+    "password",
+];
+
+/// A body with the value of every [`SECRET_FIELDS`] field masked: keys
+/// arrive in bodies before anyone could register them as secrets.
+pub fn redact_body(text: &str) -> String {
+    let mut out = text.to_string();
+    for f in SECRET_FIELDS {
+        out = mask_between(&out, &format!("<{f}>"), |rest| rest.find('<'));
+        out = mask_json(&out, f);
+        out = mask_form(&out, f);
+    }
+    out
+}
+
+/// Masks what follows each `open` up to where `end` says it stops.
+fn mask_between(text: &str, open: &str, end: impl Fn(&str) -> Option<usize>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(open) {
+        let (head, tail) = rest.split_at(i + open.len());
+        out.push_str(head);
+        let stop = end(tail).unwrap_or(tail.len());
+        if stop > 0 {
+            out.push_str("****");
+        }
+        rest = &tail[stop..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn mask_json(text: &str, field: &str) -> String {
+    let key = format!("\"{field}\"");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(&key) {
+        let (head, tail) = rest.split_at(i + key.len());
+        out.push_str(head);
+        let after = tail.trim_start();
+        let Some(after_colon) = after.strip_prefix(':') else {
+            rest = tail;
+            continue;
+        };
+        let value = after_colon.trim_start();
+        let Some(inner) = value.strip_prefix('"') else {
+            rest = tail;
+            continue;
+        };
+        // Up to the closing quote, skipping escaped ones.
+        let mut end = None;
+        let mut escaped = false;
+        for (j, c) in inner.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(j);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let end = end.unwrap_or(inner.len());
+        out.push_str(&tail[..tail.len() - inner.len()]);
+        out.push_str("****");
+        rest = &inner[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn mask_form(text: &str, field: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let key = format!("{field}=");
+    for (n, part) in text.split('&').enumerate() {
+        if n > 0 {
+            out.push('&');
+        }
+        if part.starts_with(&key) && !part.contains(['<', '"', '\n']) {
+            out.push_str(&key);
+            out.push_str("****");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 fn redact_url(url: &str) -> String {
     let Some((base, query)) = url.split_once('?') else {
         return url.to_string();
@@ -758,6 +985,19 @@ pub fn refuse_userinfo(url: &str) -> Result<()> {
 /// acceptable for bearer tokens. The URL is parsed as the HTTP client
 /// parses it, and only an address in 127.0.0.0/8, `::1` or the name
 /// `localhost` itself counts: `127.0.0.1.example.com` is someone else's.
+/// Credentials (a bearer token sent, or temporary keys answered) travel
+/// only over https, or plain http to this machine (tests, local proxies).
+pub fn refuse_plain_http(url: &str, what: &str) -> Result<()> {
+    if url.trim_start().to_ascii_lowercase().starts_with("http://") && !is_loopback_url(url) {
+        return Err(Error::config(format!(
+            "refusing to fetch credentials from {what} over plain HTTP ({}): use https, or a \
+             loopback address for testing",
+            url_host(url)
+        )));
+    }
+    Ok(())
+}
+
 pub fn is_loopback_url(url: &str) -> bool {
     let Ok(u) = url::Url::parse(url) else {
         return false;
@@ -968,6 +1208,39 @@ mod tests {
         );
         assert_eq!(redact_header("X-Auth-Token", "MIIxyz"), "****");
         assert_eq!(redact_header("content-type", "a"), "a");
+    }
+
+    #[test]
+    fn bodies_are_redacted_by_field() {
+        let xml = "<Credentials><AccessKeyId>ASIA1</AccessKeyId><SecretAccessKey>s3cr3t</SecretAccessKey>\
+                   <SessionToken>tok</SessionToken></Credentials>";
+        let r = redact_body(xml);
+        assert!(
+            r.contains("ASIA1") && !r.contains("s3cr3t") && !r.contains(">tok<"),
+            "{r}"
+        );
+        let json = r#"{"AccessKeyId": "ASIA1", "SecretAccessKey" : "s\"x", "Token":"t0k", "Code":"Success"}"#;
+        let r = redact_body(json);
+        assert!(
+            r.contains("ASIA1") && !r.contains("s\\\"x") && !r.contains("t0k"),
+            "{r}"
+        );
+        assert!(r.contains("Success"), "{r}");
+        let form = "Action=AssumeRoleWithWebIdentity&WebIdentityToken=eyJ.a.b&RoleArn=arn";
+        let r = redact_body(form);
+        assert_eq!(
+            r,
+            "Action=AssumeRoleWithWebIdentity&WebIdentityToken=****&RoleArn=arn"
+        );
+    }
+
+    #[test]
+    fn credentials_only_over_https_or_loopback() {
+        assert!(refuse_plain_http("https://sts.example.com/", "STS").is_ok());
+        assert!(refuse_plain_http("http://127.0.0.1:5000/", "STS").is_ok());
+        assert!(refuse_plain_http("http://[::1]:5000/", "STS").is_ok());
+        assert!(refuse_plain_http("http://sts.example.com/", "STS").is_err());
+        assert!(refuse_plain_http("HTTP://10.0.0.1/", "STS").is_err());
     }
 
     #[test]

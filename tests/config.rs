@@ -30,7 +30,18 @@ fn show(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Value {
         );
     }
     assert_eq!(o.status.code(), Some(0), "{err}");
-    serde_json::from_str(&out).expect("config show prints JSON")
+    let mut v: Value = serde_json::from_str(&out).expect("config show prints JSON");
+    // Without --provider, config show nests each provider's settings under
+    // its name: lift the chosen provider's to the top, as with --provider.
+    if let Some(p) = v["provider"]["value"].as_str().map(str::to_string)
+        && let Some(inner) = v[&p].as_object().cloned()
+        && let Some(top) = v.as_object_mut()
+    {
+        for (k, x) in inner {
+            top.entry(k).or_insert(x);
+        }
+    }
+    v
 }
 
 fn src(v: &Value, key: &str) -> String {
@@ -223,7 +234,7 @@ fn aliyun_config_json_ak_and_sts() {
         r#"{"current":"default","profiles":[
   {"name":"default","mode":"AK","access_key_id":"LTAIFILE7777","access_key_secret":"file-secret-XYZ","region_id":"cn-hangzhou"},
   {"name":"sts","mode":"StsToken","access_key_id":"STS.FILE8888","access_key_secret":"file-secret-XYZ","sts_token":"sts-token-XYZ","region_id":"cn-qingdao"},
-  {"name":"role","mode":"RamRoleArn","access_key_id":"x","access_key_secret":"file-secret-XYZ"}
+  {"name":"role","mode":"CloudSSO","access_key_id":"x","access_key_secret":"file-secret-XYZ"}
 ],"meta_path":""}"#,
     );
     let v = show(home.path(), &["--provider", "ecs"], &[]);
@@ -243,7 +254,7 @@ fn aliyun_config_json_ak_and_sts() {
         &[("ALIBABA_CLOUD_PROFILE", "role")],
     );
     assert_eq!(o.status.code(), Some(3));
-    assert!(stderr(&o).contains("RamRoleArn"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("CloudSSO"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("file-secret-XYZ"));
 }
 
@@ -307,4 +318,235 @@ fn half_a_key_pair_is_a_configuration_error() {
     let o = imgctl(home.path(), &["config", "show", "--provider", "ec2"], &[]);
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("bogus_key"), "{}", stderr(&o));
+}
+
+// Regression tests for the resolution defects of issue 11.
+
+#[test]
+fn aws_profile_in_the_environment_beats_the_implicit_imgctl_profile() {
+    let home = tempfile::tempdir().unwrap();
+    write(
+        home.path(),
+        ".aws/credentials",
+        "[prod]\naws_access_key_id = AKIAPROD00001111\naws_secret_access_key = file-secret-XYZ\n\n[staging]\naws_access_key_id = AKIASTAGING02222\naws_secret_access_key = file-secret-XYZ\n",
+    );
+    write(
+        home.path(),
+        ".aliyun/config.json",
+        r#"{"current":"prod","profiles":[
+  {"name":"prod","mode":"AK","access_key_id":"LTAIPROD3333","access_key_secret":"file-secret-XYZ","region_id":"cn-hangzhou"},
+  {"name":"staging","mode":"AK","access_key_id":"LTAISTAGE4444","access_key_secret":"file-secret-XYZ","region_id":"cn-beijing"}]}"#,
+    );
+    write(
+        home.path(),
+        ".config/imgctl/config.toml",
+        "default_profile = \"aws\"\n\n[profiles.aws]\nprovider = \"ec2\"\nregion = \"us-east-1\"\naws_profile = \"prod\"\n\n[profiles.ali]\nprovider = \"ecs\"\naliyun_profile = \"prod\"\n",
+    );
+    let v = show(home.path(), &[], &[]);
+    assert_eq!(val(&v, "access_key_id"), "************1111");
+    let v = show(home.path(), &[], &[("AWS_PROFILE", "staging")]);
+    assert_eq!(val(&v, "access_key_id"), "************2222");
+    assert!(src(&v, "access_key_id").contains("[staging]"));
+    // An explicit --profile still ranks as a flag.
+    let v = show(
+        home.path(),
+        &["--profile", "aws"],
+        &[("AWS_PROFILE", "staging")],
+    );
+    assert_eq!(val(&v, "access_key_id"), "************1111");
+    // The same for Alibaba.
+    let v = show(
+        home.path(),
+        &[],
+        &[
+            ("IMGCTL_PROFILE", "ali"),
+            ("ALIBABA_CLOUD_PROFILE", "staging"),
+        ],
+    );
+    assert_eq!(val(&v, "access_key_id"), "*********4444");
+    assert_eq!(val(&v, "region"), "cn-beijing");
+}
+
+#[test]
+fn a_named_profile_drops_the_environment_keys() {
+    let home = aws_home();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIAENV000003333"),
+        ("AWS_SECRET_ACCESS_KEY", "env-secret-XYZ"),
+    ];
+    let v = show(home.path(), &["--provider", "ec2", "--profile", "ci"], &env);
+    assert!(src(&v, "access_key_id").contains("[ci]"), "{v}");
+    assert_eq!(val(&v, "region"), "ap-south-1");
+    // AWS_PROFILE does not: the environment's keys come first, as in botocore.
+    let v = show(
+        home.path(),
+        &["--provider", "ec2"],
+        &[env[0], env[1], ("AWS_PROFILE", "ci")],
+    );
+    assert_eq!(src(&v, "access_key_id"), "env AWS_ACCESS_KEY_ID");
+    // An explicit imgctl profile naming an aws_profile drops them too.
+    write(
+        home.path(),
+        ".config/imgctl/config.toml",
+        "[profiles.p]\nprovider = \"ec2\"\naws_profile = \"ci\"\n",
+    );
+    let v = show(home.path(), &["--profile", "p"], &env);
+    assert!(src(&v, "access_key_id").contains("[ci]"), "{v}");
+}
+
+#[test]
+fn a_profile_for_one_cloud_never_feeds_another() {
+    // The README's own example, then --provider ec2.
+    let home = aws_home();
+    write(
+        home.path(),
+        ".config/imgctl/config.toml",
+        "default_profile = \"dev\"\n\n[profiles.dev]\nprovider = \"ecs\"\nregion = \"cn-hangzhou\"\naccess_key_id = \"LTAIPROFILE55555\"\nsecret_access_key = \"prof-secret-XYZ\"\nread_timeout = \"2m\"\n",
+    );
+    let v = show(home.path(), &["--provider", "ec2"], &[]);
+    assert_eq!(val(&v, "region"), "eu-west-1");
+    assert!(
+        src(&v, "access_key_id").contains(".aws/credentials [default]"),
+        "{v}"
+    );
+    // Settings that belong to no cloud still apply.
+    assert_eq!(val(&v, "read_timeout"), "120000ms");
+    // Named explicitly, the profile still does not sign for another cloud.
+    let v = show(home.path(), &["--provider", "ec2", "--profile", "dev"], &[]);
+    assert!(src(&v, "access_key_id").contains(".aws/credentials"), "{v}");
+    // ENS and ECS are one cloud.
+    let v = show(home.path(), &["--provider", "ens"], &[]);
+    assert!(src(&v, "access_key_id").contains("imgctl profile 'dev'"));
+}
+
+#[test]
+fn huawei_identity_comes_from_one_source() {
+    let home = tempfile::tempdir().unwrap();
+    write(
+        home.path(),
+        ".huaweicloud/credentials",
+        "[basic]\nak = HWSTALEAK9999\nsk = file-secret-XYZ\n",
+    );
+    let env = [
+        ("HW_USER_NAME", "alice"),
+        ("HW_PASSWORD", "hw-password-XYZ"),
+        ("HW_DOMAIN_NAME", "acme"),
+    ];
+    // The token identity of the environment beats keys in a file.
+    let v = show(
+        home.path(),
+        &["--provider", "ims", "--region", "cn-north-4"],
+        &env,
+    );
+    assert_eq!(val(&v, "user_name"), "alice");
+    assert_eq!(v["access_key_id"]["value"], Value::Null, "{v}");
+    assert_eq!(src(&v, "password"), "env HW_PASSWORD");
+    assert_eq!(src(&v, "domain_name"), "env HW_DOMAIN_NAME");
+    // A user name from the environment never meets a profile's password.
+    write(
+        home.path(),
+        ".config/imgctl/config.toml",
+        "default_profile = \"hw\"\n[profiles.hw]\nprovider = \"ims\"\nregion = \"cn-north-4\"\nuser_name = \"bob\"\npassword = \"hw-password-XYZ\"\ndomain_name = \"other\"\n",
+    );
+    let o = imgctl(home.path(), &["config", "show"], &[env[0]]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    assert!(stderr(&o).contains("one identity"), "{}", stderr(&o));
+    let v = show(home.path(), &[], &[]);
+    assert_eq!(val(&v, "user_name"), "bob");
+    assert!(src(&v, "password").contains("imgctl profile 'hw'"));
+}
+
+#[test]
+fn files_are_read_only_when_the_chain_reaches_them() {
+    let home = tempfile::tempdir().unwrap();
+    // A broken [default] and an unsupported current Alibaba profile...
+    write(
+        home.path(),
+        ".aws/credentials",
+        "[default]\naws_access_key_id = AKIABROKEN\n",
+    );
+    write(
+        home.path(),
+        ".aws/config",
+        "[default]\nregion = eu-west-1\n",
+    );
+    write(
+        home.path(),
+        ".aliyun/config.json",
+        r#"{"current":"role","profiles":[{"name":"role","mode":"CloudSSO","region_id":"cn-shanghai","expired_seconds":900}]}"#,
+    );
+    // ...do not break a run whose environment has the keys.
+    let v = show(
+        home.path(),
+        &["--provider", "ec2"],
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIAENV000003333"),
+            ("AWS_SECRET_ACCESS_KEY", "env-secret-XYZ"),
+        ],
+    );
+    assert_eq!(src(&v, "access_key_id"), "env AWS_ACCESS_KEY_ID");
+    assert_eq!(val(&v, "region"), "eu-west-1");
+    let v = show(
+        home.path(),
+        &["--provider", "ecs"],
+        &[
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIENV66666"),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret-XYZ"),
+        ],
+    );
+    assert_eq!(src(&v, "access_key_id"), "env ALIBABA_CLOUD_ACCESS_KEY_ID");
+    assert_eq!(val(&v, "region"), "cn-shanghai");
+    // Reached, they are still checked.
+    let o = imgctl(home.path(), &["config", "show", "--provider", "ec2"], &[]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("aws_secret_access_key"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn alibabacloud_credentials_ini_after_the_cli_profile() {
+    let home = tempfile::tempdir().unwrap();
+    write(
+        home.path(),
+        ".alibabacloud/credentials.ini",
+        "[default]\nenable = true\ntype = access_key\naccess_key_id = LTAIINI01234\naccess_key_secret = file-secret-XYZ\n\n\
+         [role]\ntype = ram_role_arn\naccess_key_id = LTAIINI01234\naccess_key_secret = file-secret-XYZ\nrole_arn = acs:ram::1:role/x\n",
+    );
+    write(
+        home.path(),
+        ".aliyun/config.json",
+        r#"{"current":"default","profiles":[{"name":"default","mode":"AK","access_key_id":"LTAICLI05678","access_key_secret":"file-secret-XYZ","region_id":"cn-hangzhou"}]}"#,
+    );
+    let v = show(home.path(), &["--provider", "ecs"], &[]);
+    assert_eq!(val(&v, "access_key_id"), "********5678");
+    // With the CLI profile off as a credential source, the INI file answers.
+    let v = show(
+        home.path(),
+        &["--provider", "ecs"],
+        &[("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")],
+    );
+    assert_eq!(val(&v, "access_key_id"), "********1234");
+    assert!(
+        src(&v, "access_key_id").contains("credentials.ini [default]"),
+        "{v}"
+    );
+    assert_eq!(val(&v, "region"), "cn-hangzhou");
+    let v = show(
+        home.path(),
+        &["--provider", "ecs"],
+        &[
+            ("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"),
+            ("ALIBABA_CLOUD_PROFILE", "role"),
+        ],
+    );
+    assert!(
+        v["credentials"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("assume role: role acs:ram::1:role/x"),
+        "{v}"
+    );
 }

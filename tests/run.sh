@@ -10,3 +10,6 @@ cargo test --locked
 
 venv=$(bash tests/conformance/setup-venv.sh | tail -n 1)
 IMGCTL_BIN="$PWD/target/debug/imgctl" "$venv/bin/python" -m pytest tests/conformance -q -p no:cacheprovider
+
+# The benchmark in smoke mode (a few iterations, no thresholds): it must not rot.
+bash bench/run.sh --smoke

@@ -27,6 +27,9 @@ fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
 fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_imgctl"));
     c.args(args).env_clear().current_dir(cwd);
+    c.env("AWS_EC2_METADATA_DISABLED", "true");
+    c.env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
+    c.env("IMGCTL_HUAWEI_METADATA_ENDPOINT", "http://127.0.0.1:1");
     c.env("PATH", std::env::var("PATH").unwrap_or_default());
     for (k, v) in env {
         c.env(k, v);

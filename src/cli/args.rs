@@ -185,6 +185,9 @@ pub struct GlobalArgs {
     /// Attempts per HTTP request, retries included (1-10). [env: IMGCTL_MAX_ATTEMPTS] [default: 3]
     #[arg(long, global = true, value_name = "N")]
     pub max_attempts: Option<u32>,
+    /// Neither read nor write the on-disk cache of temporary credentials and tokens. [env: IMGCTL_NO_CACHE=true]
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     /// Connect timeout, 100ms to 1h. [env: IMGCTL_CONNECT_TIMEOUT] [default: 10s]
     #[arg(long, global = true, value_name = "DURATION", value_parser = http_timeout)]
     pub connect_timeout: Option<Duration>,

@@ -40,6 +40,11 @@ const TOPICS: &[(&str, &str, &str)] = &[
         include_str!("../../docs/ims.md"),
     ),
     (
+        "credentials",
+        "every cloud's credential chain: OIDC, roles, processes, metadata; CI examples",
+        include_str!("../../docs/credentials.md"),
+    ),
+    (
         "emulator",
         "the local emulator: seeded ids, life cycles, faults, admin API",
         include_str!("../../docs/emulator.md"),
@@ -96,7 +101,12 @@ fn fields(p: Provider) -> Vec<&'static str> {
         f.push("iam_endpoint_url");
         f.push("auth_mode");
     }
-    f.extend(["access_key_id", "secret_access_key", "session_token"]);
+    f.extend([
+        "credentials",
+        "access_key_id",
+        "secret_access_key",
+        "session_token",
+    ]);
     if p == Provider::Ims {
         f.extend(["project_id", "user_name", "password", "domain_name"]);
     }
@@ -284,6 +294,7 @@ fn show_fields(s: &Settings, o: &Origins, fields: &[&'static str]) -> Value {
             "endpoint_url" => val(f, &s.endpoint_url),
             "iam_endpoint_url" => val(f, &s.iam_endpoint_url),
             "project_id" => val(f, &s.project_id),
+            "credentials" => credentials(s, o),
             "access_key_id" => match keys {
                 Some(k) => entry(
                     json!(config::mask_id(&k.access_key_id)),
@@ -341,6 +352,33 @@ fn show_fields(s: &Settings, o: &Origins, fields: &[&'static str]) -> Value {
         m.insert(f.to_string(), v);
     }
     Value::Object(m)
+}
+
+/// Which credentials sign: the keys' source, or the source that fetches
+/// temporary ones (web identity, role, process, metadata…) and, when an
+/// earlier run cached them, their expiry. Never a secret.
+fn credentials(s: &Settings, o: &Origins) -> Value {
+    let p = s.provider.value;
+    match (&s.keys, &s.dynamic) {
+        (Some(k), _) => entry(json!("keys"), o.describe(p, "access_key_id", &k.source)),
+        (None, Some(d)) => {
+            let cloud = match p {
+                Provider::Ec2 => "aws",
+                Provider::Ens | Provider::Ecs => "alibaba",
+                Provider::Ims => "huawei-keys",
+            };
+            let expires = crate::refresh::cached_expiry(s, cloud).and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            });
+            json!({
+                "value": d.describe(),
+                "source": "fetched when used",
+                "expires": expires.map_or(json!("not fetched yet"), |e| json!(e)),
+            })
+        }
+        (None, None) => not_set(),
+    }
 }
 
 /// Where the config file's path came from.

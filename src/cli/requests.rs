@@ -64,6 +64,7 @@ pub(super) fn given_globals(g: &GlobalArgs) -> Vec<&'static str> {
         ("poll-interval", g.poll_interval.is_some()),
         ("quiet", g.quiet),
         ("max-attempts", g.max_attempts.is_some()),
+        ("no-cache", g.no_cache),
         ("connect-timeout", g.connect_timeout.is_some()),
         ("read-timeout", g.read_timeout.is_some()),
         ("auth-mode", g.auth_mode.is_some()),
@@ -278,6 +279,7 @@ pub(super) fn overrides(g: &GlobalArgs) -> Overrides {
         connect_timeout: g.connect_timeout,
         read_timeout: g.read_timeout,
         max_attempts: g.max_attempts,
+        no_cache: g.no_cache,
     }
 }
 

@@ -166,6 +166,11 @@ pub fn imgctl(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     c.env("HOME", home);
     c.env("XDG_CONFIG_HOME", home.join(".config"));
     c.env("XDG_CACHE_HOME", home.join(".cache"));
+    // Tests talk to 127.0.0.1 only: no probe of the real metadata hosts
+    // (a test of those sources points them at a stub instead).
+    c.env("AWS_EC2_METADATA_DISABLED", "true");
+    c.env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
+    c.env("IMGCTL_HUAWEI_METADATA_ENDPOINT", "http://127.0.0.1:1");
     for (k, v) in env {
         c.env(k, v);
     }

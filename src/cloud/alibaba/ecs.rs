@@ -276,6 +276,8 @@ pub fn endpoint_host(region: &str) -> String {
 pub struct Ecs {
     ctx: Ctx,
     api: Api,
+    /// Asked before every request: fetched keys are refreshed in time.
+    creds: crate::refresh::Handle,
     region: String,
 }
 
@@ -284,7 +286,14 @@ impl Ecs {
         let region = ctx.settings.require_region()?.to_string();
         let endpoint = ctx.settings.endpoint_url.as_ref().map(|v| v.value.as_str());
         let api = Api::new(Provider::Ecs, VERSION, endpoint, &endpoint_host(&region))?;
-        Ok(Ecs { ctx, api, region })
+        let creds =
+            crate::cloud::alibaba::credentials::handle(&ctx.settings, ctx.cache_dir.clone())?;
+        Ok(Ecs {
+            ctx,
+            api,
+            creds,
+            region,
+        })
     }
 
     fn params(&self) -> Params {
@@ -303,7 +312,7 @@ impl Ecs {
         idempotency: Idempotency,
     ) -> Result<(Outcome, Answer)> {
         p.flag("DryRun", self.ctx.dry_run);
-        let a = rpc::call(&self.ctx, &self.api, action, &p, idempotency).await?;
+        let a = rpc::call(&self.ctx, &self.api, &self.creds, action, &p, idempotency).await?;
         let mut o = outcome(Provider::Ecs, operation, &a, self.ctx.raw);
         // What the cloud said, not what was asked: a DryRun the cloud
         // ignored made a real image, and the output must say so.
@@ -327,6 +336,7 @@ impl Ecs {
         let a = rpc::call(
             &self.ctx,
             &self.api,
+            &self.creds,
             "DescribeImages",
             &p,
             Idempotency::Safe,
@@ -505,7 +515,7 @@ impl Backend for Ecs {
             // The default is Available only: every state unless asked.
             .put("Status", req.status.as_deref().unwrap_or("ALL"))
             .opt("ImageName", req.name.as_ref().or(req.name_prefix.as_ref()));
-        list_pages(&self.ctx, &self.api, "DescribeImages", &p, req).await
+        list_pages(&self.ctx, &self.api, &self.creds, "DescribeImages", &p, req).await
     }
 
     async fn delete(&mut self, req: &DeleteImage) -> Result<Outcome> {

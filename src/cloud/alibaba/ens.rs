@@ -140,13 +140,17 @@ const MAX_PAGES: usize = 20;
 pub struct Ens {
     ctx: Ctx,
     api: Api,
+    /// Asked before every request: fetched keys are refreshed in time.
+    creds: crate::refresh::Handle,
 }
 
 impl Ens {
     pub fn new(ctx: Ctx) -> Result<Self> {
         let endpoint = ctx.settings.endpoint_url.as_ref().map(|v| v.value.as_str());
         let api = Api::new(Provider::Ens, VERSION, endpoint, HOST)?;
-        Ok(Ens { ctx, api })
+        let creds =
+            crate::cloud::alibaba::credentials::handle(&ctx.settings, ctx.cache_dir.clone())?;
+        Ok(Ens { ctx, api, creds })
     }
 
     /// Sends, or with `--dry-run` signs, shows (with --debug) and keeps.
@@ -158,7 +162,8 @@ impl Ens {
         idempotency: Idempotency,
     ) -> Result<Outcome> {
         if self.ctx.dry_run {
-            let req = rpc::fresh_request(&self.ctx, &self.api, action, params)?;
+            let keys = self.creds.keys(&self.ctx.transport).await?;
+            let req = rpc::fresh_request(&self.ctx, &self.api, &keys, action, params)?;
             self.ctx.transport.show_unsent(&req);
             return Ok(Outcome {
                 provider: Provider::Ens.as_str(),
@@ -170,7 +175,16 @@ impl Ens {
             });
         }
         let sent = time::OffsetDateTime::now_utc();
-        let a = match rpc::call(&self.ctx, &self.api, action, params, idempotency).await {
+        let a = match rpc::call(
+            &self.ctx,
+            &self.api,
+            &self.creds,
+            action,
+            params,
+            idempotency,
+        )
+        .await
+        {
             Ok(a) => a,
             Err(e) if idempotency == Idempotency::Unsafe && e.is_ambiguous() => {
                 let Some(name) = params.get("ImageName") else {
@@ -232,6 +246,7 @@ impl Ens {
             let a = rpc::call(
                 &self.ctx,
                 &self.api,
+                &self.creds,
                 "DescribeSelfImages",
                 &p,
                 Idempotency::Safe,
@@ -270,6 +285,7 @@ impl Ens {
             let a = rpc::call(
                 &self.ctx,
                 &self.api,
+                &self.creds,
                 "DescribeSelfImages",
                 &p,
                 Idempotency::Safe,
@@ -385,7 +401,15 @@ impl Backend for Ens {
         // filter (the client filters), ImageName fuzzy.
         let mut p = Params::new();
         p.opt("ImageName", req.name.as_ref().or(req.name_prefix.as_ref()));
-        list_pages(&self.ctx, &self.api, "DescribeSelfImages", &p, req).await
+        list_pages(
+            &self.ctx,
+            &self.api,
+            &self.creds,
+            "DescribeSelfImages",
+            &p,
+            req,
+        )
+        .await
     }
 
     async fn delete(&mut self, req: &DeleteImage) -> Result<Outcome> {

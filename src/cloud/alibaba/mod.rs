@@ -2,6 +2,7 @@
 //! typed answer or typed error back) and the table of error codes we know
 //! how to explain.
 
+pub mod credentials;
 pub mod ecs;
 pub mod ens;
 pub mod error_codes;
@@ -114,6 +115,7 @@ pub fn observe(
 pub async fn list_pages(
     ctx: &Ctx,
     api: &Api,
+    creds: &crate::refresh::Handle,
     action: &str,
     base: &Params,
     req: &ListImages,
@@ -127,7 +129,7 @@ pub async fn list_pages(
         let mut p = base.clone();
         p.put("PageNumber", page.to_string())
             .put("PageSize", size.to_string());
-        let a = rpc::call(ctx, api, action, &p, Idempotency::Safe).await?;
+        let a = rpc::call(ctx, api, creds, action, &p, Idempotency::Safe).await?;
         request_id = a.request_id.clone().or(request_id);
         let list = image_list(&a, action)?;
         for img in list {

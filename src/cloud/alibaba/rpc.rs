@@ -14,6 +14,7 @@ use crate::backend::Ctx;
 use crate::config::{KeyPair, SignatureVersion};
 use crate::error::{Error, ErrorKind, ProviderError, Result};
 use crate::provider::Provider;
+use crate::refresh::Handle;
 use crate::sign::alibaba::{AcsCredentials, sign_v1, sign_v3};
 use crate::transport::{self, HttpRequest, HttpResponse, Idempotency, Verdict};
 
@@ -192,8 +193,13 @@ pub fn build_request(
 }
 
 /// Signs with the current clock and a fresh nonce.
-pub fn fresh_request(ctx: &Ctx, api: &Api, action: &str, params: &Params) -> Result<HttpRequest> {
-    let keys = ctx.settings.require_keys()?;
+pub fn fresh_request(
+    ctx: &Ctx,
+    api: &Api,
+    keys: &KeyPair,
+    action: &str,
+    params: &Params,
+) -> Result<HttpRequest> {
     Ok(build_request(
         api,
         keys,
@@ -211,19 +217,20 @@ pub fn fresh_request(ctx: &Ctx, api: &Api, action: &str, params: &Params) -> Res
 pub async fn call(
     ctx: &Ctx,
     api: &Api,
+    creds: &Handle,
     action: &str,
     params: &Params,
     idempotency: Idempotency,
 ) -> Result<Answer> {
-    // Fail on missing keys before any attempt, not inside the retry loop.
-    ctx.settings.require_keys()?;
+    // Checked (and refreshed) before every call, outside the retry loop.
+    let keys = creds.keys(&ctx.transport).await?;
     let mut rereads = 0;
     let (resp, a) = loop {
         let resp = ctx
             .transport
             .send(
                 idempotency,
-                |_attempt| fresh_request(ctx, api, action, params),
+                |_attempt| fresh_request(ctx, api, &keys, action, params),
                 classify,
             )
             .await?;

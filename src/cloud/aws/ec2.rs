@@ -7,13 +7,13 @@ use crate::backend::{Backend, Ctx};
 use crate::cloud::aws::query::Query;
 use crate::cloud::aws::xml::Element;
 use crate::cloud::aws::{endpoint, errors, requests, xml};
-use crate::config::KeyPair;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{
     Candidate, CopyImage, CreateImage, DeleteImage, ImageSummary, ImportImage, ListImages,
     ModifyImage, Observation, Outcome, PollState, WaitTarget, normalize_created,
 };
 use crate::provider::{Capabilities, Provider, Verb};
+use crate::refresh::Handle;
 use crate::sign::sigv4::{AwsCreds, sign_query_post};
 use crate::transport::{HttpRequest, HttpResponse, Idempotency, random_hex};
 use crate::vocab::{Spelling, State, StatusEntry, rfc3339_utc, state_of};
@@ -179,7 +179,8 @@ pub struct Ec2 {
     ctx: Ctx,
     region: String,
     url: String,
-    keys: KeyPair,
+    /// Asked before every request: fetched keys are refreshed in time.
+    creds: Handle,
     /// Import tasks seen completed, and the image each one produced: from
     /// then on the wait follows the image.
     task_images: HashMap<String, String>,
@@ -228,14 +229,19 @@ enum Sent {
 impl Ec2 {
     pub fn new(ctx: Ctx) -> Result<Self> {
         let region = ctx.settings.require_region()?.to_string();
-        let keys = ctx.settings.require_keys()?.clone();
+        let creds = crate::cloud::aws::credentials::handle(&ctx.settings, ctx.cache_dir.clone())?;
         let configured = ctx.settings.endpoint_url.as_ref().map(|v| v.value.as_str());
-        let url = endpoint::ec2_url(&region, configured)?;
+        let url = endpoint::ec2_url_with(
+            &region,
+            configured,
+            ctx.settings.aws_fips,
+            ctx.settings.aws_dualstack,
+        )?;
         Ok(Ec2 {
             ctx,
             region,
             url,
-            keys,
+            creds,
             task_images: HashMap::new(),
         })
     }
@@ -244,10 +250,11 @@ impl Ec2 {
     async fn call(&self, q: &Query, idem: Idempotency) -> Result<Sent> {
         let action = q.action().to_string();
         let body = q.encode();
+        let keys = self.creds.keys(&self.ctx.transport).await?;
         let creds = AwsCreds {
-            access_key_id: &self.keys.access_key_id,
-            secret_access_key: self.keys.secret.expose(),
-            session_token: self.keys.session_token.as_ref().map(|t| t.expose()),
+            access_key_id: &keys.access_key_id,
+            secret_access_key: keys.secret.expose(),
+            session_token: keys.session_token.as_ref().map(|t| t.expose()),
         };
         let build = |_attempt: u32| -> Result<HttpRequest> {
             let signed = sign_query_post(

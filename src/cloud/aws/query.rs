@@ -26,6 +26,16 @@ impl Query {
         }
     }
 
+    /// A request to another Query API (STS: 2011-06-15).
+    pub fn with_version(action: &str, version: &str) -> Self {
+        Query {
+            params: vec![
+                ("Action".into(), action.into()),
+                ("Version".into(), version.into()),
+            ],
+        }
+    }
+
     pub fn action(&self) -> &str {
         &self.params[0].1
     }

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::auth::{self, CachedToken, Credentials, Token};
 use super::errors;
 use crate::cache::DiskCache;
-use crate::config::Settings;
+use crate::config::{KeyPair, Settings};
 use crate::error::{Error, Result};
 use crate::sign::{huawei as signer, percent_encode};
 use crate::transport::{
@@ -105,7 +105,7 @@ impl Client {
         cache_dir: Option<std::path::PathBuf>,
     ) -> Result<Client> {
         let region = settings.require_region()?.to_string();
-        let creds = Credentials::from_settings(settings)?;
+        let creds = Credentials::from_settings(settings, cache_dir.clone())?;
         let ims = match &settings.endpoint_url {
             Some(e) => base_url(&e.value, "--endpoint-url")?,
             None => format!("https://ims.{region}.myhuaweicloud.com"),
@@ -143,7 +143,11 @@ impl Client {
             ims,
             iam,
             creds,
-            cache: DiskCache::new(cache_dir),
+            cache: if settings.no_cache {
+                None
+            } else {
+                DiskCache::new(cache_dir.clone())
+            },
             token: None,
             project_id: settings.project_id.as_ref().map(|p| p.value.clone()),
         })
@@ -186,10 +190,11 @@ impl Client {
     /// configured or cached is looked up (a read), so the signature shown
     /// is the one that would be sent.
     pub async fn show(&mut self, call: &Call) -> Result<()> {
-        if matches!(self.creds, Credentials::Aksk { .. }) && call.project_scoped {
+        if matches!(self.creds, Credentials::Aksk(_)) && call.project_scoped {
             self.project_id().await?;
         }
-        let req = self.build(call, OffsetDateTime::now_utc())?;
+        let keys = self.aksk_keys().await?;
+        let req = self.build(call, OffsetDateTime::now_utc(), keys.as_ref())?;
         self.transport.show_unsent(&req);
         Ok(())
     }
@@ -208,7 +213,7 @@ impl Client {
         if let Some(p) = &self.project_id {
             return Ok(p.clone());
         }
-        let key = self.project_cache_key();
+        let key = self.project_cache_key().await?;
         let path = self.cache.as_ref().map(|c| {
             c.entry(
                 "project",
@@ -221,7 +226,7 @@ impl Client {
         }
         // One look-up for N runs that start together: the first fetches,
         // the others wait for its entry.
-        let _lock = self.lock(path.as_deref()).await;
+        let _lock = self.lock(path.as_deref());
         if let Some(id) = self.cached_project(path.as_deref()) {
             self.project_id = Some(id.clone());
             return Ok(id);
@@ -254,12 +259,13 @@ impl Client {
         Ok(id)
     }
 
-    fn project_cache_key(&self) -> Vec<String> {
-        let ak = match &self.creds {
-            Credentials::Aksk { ak, .. } => ak.clone(),
-            Credentials::Token { .. } => String::new(),
-        };
-        vec![self.iam.clone(), ak, self.region.clone()]
+    async fn project_cache_key(&self) -> Result<Vec<String>> {
+        let ak = self
+            .aksk_keys()
+            .await?
+            .map(|k| k.access_key_id)
+            .unwrap_or_default();
+        Ok(vec![self.iam.clone(), ak, self.region.clone()])
     }
 
     /// Makes sure the call can be authenticated. Returns true when a token
@@ -267,7 +273,7 @@ impl Client {
     async fn ensure_auth(&mut self, call: &Call) -> Result<bool> {
         match self.creds {
             Credentials::Token { .. } => self.ensure_token().await,
-            Credentials::Aksk { .. } => {
+            Credentials::Aksk(_) => {
                 if call.project_scoped {
                     self.project_id().await?;
                 }
@@ -281,7 +287,8 @@ impl Client {
             return None;
         };
         let c = self.cache.as_ref()?;
-        Some(c.entry("token", &[&self.iam, domain, user, &self.region]))
+        let project = self.project_id.as_deref().unwrap_or_default();
+        Some(c.entry("token", &[&self.iam, domain, user, &self.region, project]))
     }
 
     async fn ensure_token(&mut self) -> Result<bool> {
@@ -301,7 +308,7 @@ impl Client {
         }
         // One token for N runs that start together with an empty cache:
         // the first fetches, the others wait for its entry and reuse it.
-        let _lock = self.lock(path.as_deref()).await;
+        let _lock = self.lock(path.as_deref());
         if let Some(t) = self
             .cached::<CachedToken>(path.as_deref())
             .and_then(Token::from_cached)
@@ -341,9 +348,9 @@ impl Client {
     }
 
     /// The lock of a cache entry while it is fetched (see `DiskCache::lock`).
-    async fn lock(&self, path: Option<&Path>) -> Option<crate::cache::CacheLock> {
+    fn lock(&self, path: Option<&Path>) -> Option<crate::cache::Lock> {
         let (c, p) = (self.cache.as_ref()?, path?);
-        let lock = c.lock(p, crate::cache::LOCK_WAIT).await;
+        let lock = c.lock(p, crate::cache::LOCK_WAIT);
         if lock.is_none() {
             self.transport
                 .debug_line("* could not take the cache lock in time: fetching on our own");
@@ -376,7 +383,13 @@ impl Client {
         else {
             return Err(Error::config("no IAM user and password for token mode"));
         };
-        let body = auth::token_request_body(user, password, domain, &self.region);
+        let body = auth::token_request_body(
+            user,
+            password,
+            domain,
+            &self.region,
+            self.project_id.as_deref(),
+        );
         let url = format!("{}/v3/auth/tokens?nocatalog=true", self.iam);
         let resp = self
             .transport
@@ -399,18 +412,33 @@ impl Client {
         auth::parse_token_response(&resp)
     }
 
+    /// The AK/SK to sign with now (refreshed when fetched ones near their
+    /// expiry); none in token mode.
+    async fn aksk_keys(&self) -> Result<Option<KeyPair>> {
+        match &self.creds {
+            Credentials::Aksk(h) => Ok(Some(h.keys(&self.transport).await?)),
+            Credentials::Token { .. } => Ok(None),
+        }
+    }
+
     async fn send_authenticated(&self, call: &Call) -> Result<HttpResponse> {
+        let keys = self.aksk_keys().await?;
         self.transport
             .send(
                 call.idempotency,
-                |_| self.build(call, self.transport.now()),
+                |_| self.build(call, self.transport.now(), keys.as_ref()),
                 classify,
             )
             .await
     }
 
     /// The request for one attempt, authenticated at `now`.
-    fn build(&self, call: &Call, now: OffsetDateTime) -> Result<HttpRequest> {
+    fn build(
+        &self,
+        call: &Call,
+        now: OffsetDateTime,
+        keys: Option<&KeyPair>,
+    ) -> Result<HttpRequest> {
         let base = match call.service {
             Service::Ims => &self.ims,
             Service::Iam => &self.iam,
@@ -429,17 +457,15 @@ impl Client {
                 headers.push(("X-Auth-Token".into(), token.into()));
                 (signer::canonical_query(&call.query), Vec::new())
             }
-            Credentials::Aksk {
-                ak,
-                sk,
-                security_token,
-            } => {
+            Credentials::Aksk(_) => {
+                let k = keys.ok_or_else(|| Error::config("no AK/SK to sign with"))?;
                 if call.project_scoped
                     && let Some(p) = &self.project_id
                 {
                     headers.push(("X-Project-Id".into(), p.clone()));
                 }
-                if let Some(t) = security_token {
+                // Added before signing: the token is a signed header.
+                if let Some(t) = &k.session_token {
                     headers.push(("X-Security-Token".into(), t.expose().into()));
                 }
                 let host = signing_host(base);
@@ -453,8 +479,8 @@ impl Client {
                         headers: &headers,
                         body: &body,
                     },
-                    ak,
-                    sk.expose(),
+                    &k.access_key_id,
+                    k.secret.expose(),
                     &sdk_date(now),
                 );
                 (signed.query, signed.headers)

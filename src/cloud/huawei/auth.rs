@@ -8,6 +8,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::config::{AuthMode, Settings};
 use crate::error::{Error, Result};
+use crate::refresh::Handle;
 use crate::secret::Secret;
 use crate::transport::HttpResponse;
 
@@ -22,22 +23,23 @@ pub enum Credentials {
         password: Secret,
         domain: String,
     },
-    /// AK/SK, every request signed.
-    Aksk {
-        ak: String,
-        sk: Secret,
-        security_token: Option<Secret>,
-    },
+    /// AK/SK (and a security token with temporary keys), every request
+    /// signed; the handle refreshes keys fetched from ECS metadata.
+    Aksk(Handle),
 }
 
 impl Credentials {
     /// `--auth-mode` when given; otherwise AK/SK when keys are configured,
     /// else a token when a user and password are.
-    pub fn from_settings(s: &Settings) -> Result<Credentials> {
+    pub fn from_settings(
+        s: &Settings,
+        cache_dir: Option<std::path::PathBuf>,
+    ) -> Result<Credentials> {
         let mode = match (&s.auth_mode, &s.keys, &s.password) {
             (Some(m), _, _) => m.value,
             (None, Some(_), _) => AuthMode::Aksk,
             (None, None, Some(_)) => AuthMode::Token,
+            (None, None, None) if s.dynamic.is_some() => AuthMode::Aksk,
             (None, None, None) => {
                 return Err(Error::config(
                     "no credentials for ims: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK \
@@ -47,17 +49,13 @@ impl Credentials {
         };
         match mode {
             AuthMode::Aksk => {
-                let k = s.keys.as_ref().ok_or_else(|| {
-                    Error::config(
+                if s.keys.is_none() && s.dynamic.is_none() {
+                    return Err(Error::config(
                         "--auth-mode aksk needs HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK \
                          (or keys in a profile)",
-                    )
-                })?;
-                Ok(Credentials::Aksk {
-                    ak: k.access_key_id.clone(),
-                    sk: k.secret.clone(),
-                    security_token: k.session_token.clone(),
-                })
+                    ));
+                }
+                Ok(Credentials::Aksk(super::credentials::handle(s, cache_dir)?))
             }
             AuthMode::Token => {
                 let p = s.password.as_ref().ok_or_else(|| {
@@ -118,9 +116,20 @@ impl Token {
 }
 
 /// The body of `POST /v3/auth/tokens`: password identity, scoped to the
-/// project named after the region. Byte-compatible in meaning with what
+/// configured project id (HUAWEICLOUD_SDK_PROJECT_ID) when there is one,
+/// else to the project named after the region. Byte-compatible in meaning with what
 /// the official IAM SDK sends.
-pub fn token_request_body(user: &str, password: &Secret, domain: &str, project: &str) -> Vec<u8> {
+pub fn token_request_body(
+    user: &str,
+    password: &Secret,
+    domain: &str,
+    region: &str,
+    project_id: Option<&str>,
+) -> Vec<u8> {
+    let scope = match project_id {
+        Some(id) => json!({"project": {"id": id}}),
+        None => json!({"project": {"name": region}}),
+    };
     let v = json!({
         "auth": {
             "identity": {
@@ -133,7 +142,7 @@ pub fn token_request_body(user: &str, password: &Secret, domain: &str, project: 
                     }
                 }
             },
-            "scope": {"project": {"name": project}}
+            "scope": scope
         }
     });
     serde_json::to_vec(&v).unwrap_or_default()
@@ -204,7 +213,8 @@ mod tests {
 
     #[test]
     fn token_body_matches_the_documented_request() {
-        let b = token_request_body("alice", &Secret::new("S3cret!pw"), "acct", "cn-north-4");
+        let pw = Secret::new("S3cret!pw");
+        let b = token_request_body("alice", &pw, "acct", "cn-north-4", None);
         let got: Value = serde_json::from_slice(&b).unwrap();
         // ref/huawei.md §1.1, as captured from the official SDK.
         let want: Value = serde_json::from_str(
@@ -212,6 +222,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(got, want);
+        // HUAWEICLOUD_SDK_PROJECT_ID scopes the token to that project.
+        let b = token_request_body("alice", &pw, "acct", "cn-north-4", Some("0123abcd"));
+        let got: Value = serde_json::from_slice(&b).unwrap();
+        assert_eq!(
+            got["auth"]["scope"],
+            serde_json::json!({"project": {"id": "0123abcd"}})
+        );
     }
 
     #[test]

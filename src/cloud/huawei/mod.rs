@@ -4,5 +4,6 @@
 
 pub mod api;
 pub mod auth;
+pub mod credentials;
 pub mod errors;
 pub mod ims;
