@@ -226,8 +226,9 @@ impl Client {
         }
         // One look-up for N runs that start together: the first fetches,
         // the others wait for its entry.
-        let _lock = self.lock(path.as_deref());
-        if let Some(id) = self.cached_project(path.as_deref()) {
+        let distrusted = self.distrusted(path.as_deref());
+        let _lock = (!distrusted).then(|| self.lock(path.as_deref()));
+        if !distrusted && let Some(id) = self.cached_project(path.as_deref()) {
             self.project_id = Some(id.clone());
             return Ok(id);
         }
@@ -308,10 +309,15 @@ impl Client {
         }
         // One token for N runs that start together with an empty cache:
         // the first fetches, the others wait for its entry and reuse it.
-        let _lock = self.lock(path.as_deref());
-        if let Some(t) = self
-            .cached::<CachedToken>(path.as_deref())
-            .and_then(Token::from_cached)
+        // An entry that was not trusted is not read again: taking the lock
+        // makes our directory private, which must not launder what an
+        // open directory held.
+        let distrusted = self.distrusted(path.as_deref());
+        let _lock = (!distrusted).then(|| self.lock(path.as_deref()));
+        if !distrusted
+            && let Some(t) = self
+                .cached::<CachedToken>(path.as_deref())
+                .and_then(Token::from_cached)
             && t.usable_at(OffsetDateTime::now_utc())
         {
             self.transport.add_secret(t.value.clone());
@@ -336,6 +342,15 @@ impl Client {
                     .debug_line(&format!("* ignoring the cache entry: {why}"));
                 None
             }
+        }
+    }
+
+    /// True when the entry (or its directory) is there but may not be
+    /// trusted (see `DiskCache::read`).
+    fn distrusted(&self, path: Option<&Path>) -> bool {
+        match (&self.cache, path) {
+            (Some(c), Some(p)) => c.read::<serde::de::IgnoredAny>(p).is_err(),
+            _ => false,
         }
     }
 
