@@ -9,6 +9,7 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -104,6 +105,10 @@ impl DiskCache {
         let _ = fs::remove_file(path);
     }
 }
+
+/// How long a run waits for another that is fetching the same entry
+/// before it fetches on its own.
+pub const LOCK_WAIT: Duration = Duration::from_secs(30);
 
 /// An exclusive advisory lock (flock) on a lock file; released on drop
 /// (and by the kernel if the process dies).
@@ -315,6 +320,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn round_trip_is_owner_only() {
@@ -339,6 +345,63 @@ mod tests {
         let q = c.entry("token", &["https://iam", "acct", "bob", "cn-north-4"]);
         assert_ne!(p, q);
         assert!(!p.to_string_lossy().contains("alice"));
+    }
+
+    /// A cache directory reached through a symbolic link is used when the
+    /// link is ours, refused when it is someone else's (only root can make
+    /// one to test with).
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_cache_directories() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real");
+        fs::create_dir(&real).unwrap();
+        let c = DiskCache::new(Some(real.join("imgctl"))).unwrap();
+        let p = c.entry("token", &["k"]);
+        c.write(&p, &5).unwrap();
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(real.join("imgctl"), &link).unwrap();
+        let via = DiskCache::new(Some(link.clone())).unwrap();
+        let q = via.entry("token", &["k"]);
+        assert_eq!(via.read::<u8>(&q), Ok(Some(5)), "our own link is followed");
+        if std::os::unix::fs::lchown(&link, Some(65534), None).is_ok() {
+            let why = via.read::<u8>(&q).unwrap_err();
+            assert!(why.contains("symbolic link of uid 65534"), "{why}");
+            // The directory itself is still ours and still used directly.
+            assert_eq!(c.read::<u8>(&p), Ok(Some(5)));
+        }
+    }
+
+    /// One holder at a time; a second waits (bounded) and gets the lock
+    /// once the first lets go; the lock file is private.
+    #[test]
+    fn the_lock_is_exclusive_and_bounded() {
+        let tmp = tempfile::tempdir().unwrap();
+        let c = DiskCache::new(Some(tmp.path().join("imgctl"))).unwrap();
+        let p = c.entry("token", &["k"]);
+        let first = c.lock(&p, Duration::from_millis(10));
+        assert!(first.is_some());
+        let t = Instant::now();
+        let second = c.lock(&p, Duration::from_millis(150));
+        assert!(second.is_none(), "two holders at once");
+        assert!(t.elapsed() >= Duration::from_millis(150), "did not wait");
+        assert!(
+            t.elapsed() < Duration::from_secs(2),
+            "waited past its bound"
+        );
+        drop(first);
+        assert!(c.lock(&p, Duration::from_millis(10)).is_some());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mut name = p.file_name().unwrap().to_os_string();
+            name.push(".lock");
+            let mode = fs::metadata(p.with_file_name(name))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
     }
 
     #[test]

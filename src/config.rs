@@ -335,6 +335,30 @@ pub fn load_config_file(path: &Path) -> Result<ConfigFile> {
     }
 }
 
+/// Runs every config-file parser on one text, as the loaders do with a
+/// file's contents (errors formatted as the user would see them, which
+/// quote the text): imgctl's config.toml, the AWS ini files, the aliyun
+/// CLI's config.json. For the property tests and fuzz targets; the only
+/// failure it can show is a panic.
+#[doc(hidden)]
+pub fn parse_config_texts(text: &str) -> Vec<String> {
+    let path = Path::new("fuzz");
+    let mut out = Vec::new();
+    match toml::from_str::<ConfigFile>(text) {
+        Ok(c) => out.push(format!("{:?}", c.default_profile)),
+        Err(e) => out.push(toml_error(path, text, &e).to_string()),
+    }
+    match ini::Ini::load_from_str(text) {
+        Ok(i) => out.push(i.sections().flatten().collect::<Vec<_>>().join(",")),
+        Err(e) => out.push(ini_error(path, text, &e).to_string()),
+    }
+    match serde_json::from_str::<AliyunConfig>(text) {
+        Ok(c) => out.push(format!("{} profiles", c.profiles.len())),
+        Err(e) => out.push(json_error(path, &e).to_string()),
+    }
+    out
+}
+
 /// Every key name config.toml knows: the only quoted words of a TOML
 /// error that are shown as they are.
 const CONFIG_KEYS: &[&str] = &[

@@ -88,6 +88,22 @@ pub enum Error {
     Terminated,
     /// Local I/O (config files, token cache).
     Io(String),
+    /// Retries ran out on answers that each said "try later" (throttling,
+    /// a 5xx, a gateway's HTML or empty page): exit 5, not the cloud's
+    /// refusal. `cause` is the last answer, read as the backend reads it.
+    Unavailable {
+        cause: Box<Error>,
+        attempts: u32,
+        elapsed: std::time::Duration,
+    },
+    /// A create or import that carries no idempotency token failed so that
+    /// it may or may not have taken effect, and the look-up by name did
+    /// not settle it (no image of that name, or only an older one). Exit 5:
+    /// what happened cannot be known from here.
+    Unsettled {
+        cause: Box<Error>,
+        note: String,
+    },
 }
 
 impl Error {
@@ -124,6 +140,7 @@ impl Error {
             Error::BadResponse { .. } => true,
             Error::Provider(p) => matches!(p.kind, ErrorKind::Server | ErrorKind::Unavailable),
             Error::Network { maybe_sent, .. } => *maybe_sent,
+            Error::Unavailable { cause, .. } => cause.is_ambiguous(),
             _ => false,
         }
     }
@@ -158,6 +175,15 @@ impl Error {
                 request_id,
             },
             Error::Failed(m) => Error::Failed(format!("{m}\n  hint: {note}")),
+            Error::Unavailable {
+                cause,
+                attempts,
+                elapsed,
+            } => Error::Unavailable {
+                cause: Box::new(cause.with_hint(note)),
+                attempts,
+                elapsed,
+            },
             other => other,
         }
     }
@@ -179,6 +205,7 @@ impl Error {
             Error::Interrupted => exit::INTERRUPTED,
             Error::Terminated => exit::TERMINATED,
             Error::Io(_) => exit::CONFIG,
+            Error::Unavailable { .. } | Error::Unsettled { .. } => exit::NETWORK,
         }
     }
 }
@@ -285,6 +312,16 @@ impl Error {
         e.insert("http_status".into(), http);
         e.insert("request_id".into(), opt(request_id));
         e.insert("hint".into(), opt(hint.as_deref()));
+        // Retries that ran out, or a create left unsettled: the cloud's
+        // code, status and request id are the last answer's.
+        if let Error::Unavailable { cause, .. } | Error::Unsettled { cause, .. } = self {
+            let inner = cause.report(ctx);
+            for k in ["provider_code", "http_status", "request_id"] {
+                if let Some(v) = inner["error"].get(k).filter(|v| !v.is_null()) {
+                    e.insert(k.into(), v.clone());
+                }
+            }
+        }
         if let Some(id) = &ctx.image_id {
             e.insert("image_id".into(), json!(id));
         }
@@ -357,6 +394,18 @@ impl fmt::Display for Error {
             Error::Interrupted => write!(f, "interrupted"),
             Error::Terminated => write!(f, "terminated"),
             Error::Io(m) => write!(f, "{m}"),
+            Error::Unavailable {
+                cause,
+                attempts,
+                elapsed,
+            } => write!(
+                f,
+                "unavailable: no usable answer after {attempts} attempt{} over {:.1} s; the last \
+                 one was: {cause}",
+                if *attempts == 1 { "" } else { "s" },
+                elapsed.as_secs_f64()
+            ),
+            Error::Unsettled { cause, note } => write!(f, "{cause}\n  outcome unknown: {note}"),
         }
     }
 }
@@ -368,12 +417,16 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// The text of `imgctl help exit-codes`.
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes of imgctl:
-  0    success (a server-side dry run that would have succeeded counts as success)
+  0    success (a server-side dry run that would have succeeded counts as success; so does a
+       create whose answer was lost but whose image was found by name and time: \"recovered\": true)
   1    the provider refused the request (not retryable), or its answer could not be understood
   2    usage or validation error: nothing was sent
   3    configuration error or missing credentials
   4    authentication failed or permission denied
-  5    network failure or throttling, retries exhausted (trying again later may help)
+  5    unavailable: network failure, throttling, a 5xx or a gateway's HTML/empty page, retries
+       exhausted (the error says how many attempts over how long); or a create whose answer was
+       lost and whose image could not be found by name and time (an older image of that name is
+       named, never claimed): trying again later may help
   6    --wait timed out: the operation may still be running; its ids are printed on stdout
   7    the operation reached a failed state (e.g. ENS Pack_failed, EC2 failed, IMS job FAIL)
   130  interrupted (Ctrl-C, SIGINT); during a wait the outcome so far is printed on stdout
@@ -385,3 +438,121 @@ provider_code, http_status, request_id, hint, image_id (when known), retryable}}
 kind is usage (2), config (3), refused (1), auth (4), unavailable (5),
 wait_timeout (6), failed_state (7) or interrupted (130, 143).
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn provider(kind: ErrorKind) -> Error {
+        ProviderError {
+            kind,
+            code: "X".into(),
+            ..ProviderError::default()
+        }
+        .into()
+    }
+
+    /// The README's table, variant by variant.
+    #[test]
+    fn exit_codes() {
+        let cases: Vec<(Error, u8)> = vec![
+            (Error::usage("u"), 2),
+            (Error::config("c"), 3),
+            (provider(ErrorKind::Refused), 1),
+            (provider(ErrorKind::NotFound), 1),
+            (provider(ErrorKind::Server), 1),
+            (provider(ErrorKind::Auth), 4),
+            (provider(ErrorKind::Throttled), 5),
+            (provider(ErrorKind::Unavailable), 5),
+            (
+                Error::Network {
+                    message: "n".into(),
+                    attempts: 1,
+                    maybe_sent: false,
+                },
+                5,
+            ),
+            (Error::bad_response("b", 200), 1),
+            (Error::WaitTimeout("w".into()), 6),
+            (Error::Failed("f".into()), 7),
+            (Error::NotFound("n".into()), 1),
+            (Error::Interrupted, 130),
+            (Error::Terminated, 143),
+            (Error::Io("i".into()), 3),
+            (
+                Error::Unavailable {
+                    cause: Box::new(Error::bad_response("html", 502)),
+                    attempts: 3,
+                    elapsed: Duration::from_millis(2500),
+                },
+                5,
+            ),
+            (
+                Error::Unsettled {
+                    cause: Box::new(provider(ErrorKind::Server)),
+                    note: "n".into(),
+                },
+                5,
+            ),
+        ];
+        for (e, code) in cases {
+            assert_eq!(e.exit_code(), code, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn unavailable_says_attempts_and_time_and_keeps_the_cause() {
+        let e = Error::Unavailable {
+            cause: Box::new(Error::bad_response("<html>502 Bad Gateway</html>", 502)),
+            attempts: 3,
+            elapsed: Duration::from_millis(2500),
+        };
+        let s = e.to_string();
+        assert!(s.starts_with("unavailable:"), "{s}");
+        assert!(s.contains("3 attempts") && s.contains("2.5 s"), "{s}");
+        assert!(s.contains("502 Bad Gateway"), "{s}");
+        // Ambiguity is the cause's: a create after it is looked up.
+        assert!(e.is_ambiguous());
+        let throttled = Error::Unavailable {
+            cause: Box::new(provider(ErrorKind::Throttled)),
+            attempts: 1,
+            elapsed: Duration::ZERO,
+        };
+        assert!(!throttled.is_ambiguous());
+        assert!(throttled.to_string().contains("1 attempt over"));
+    }
+
+    #[test]
+    fn ambiguity() {
+        assert!(provider(ErrorKind::Server).is_ambiguous());
+        assert!(provider(ErrorKind::Unavailable).is_ambiguous());
+        assert!(!provider(ErrorKind::Throttled).is_ambiguous());
+        assert!(!provider(ErrorKind::Auth).is_ambiguous());
+        assert!(!provider(ErrorKind::Refused).is_ambiguous());
+        assert!(Error::bad_response("b", 200).is_ambiguous());
+        let net = |maybe_sent| Error::Network {
+            message: "n".into(),
+            attempts: 1,
+            maybe_sent,
+        };
+        assert!(net(true).is_ambiguous());
+        assert!(!net(false).is_ambiguous());
+        assert!(!Error::WaitTimeout("w".into()).is_ambiguous());
+    }
+
+    #[test]
+    fn hints_are_kept() {
+        let e = provider(ErrorKind::Server).with_hint("look it up");
+        assert!(e.to_string().contains("hint: look it up"), "{e}");
+        let e = Error::Unavailable {
+            cause: Box::new(Error::bad_response("b", 502)),
+            attempts: 2,
+            elapsed: Duration::ZERO,
+        }
+        .with_hint("later");
+        assert!(e.to_string().contains("hint: later"), "{e}");
+        let e = Error::Failed("x".into()).with_hint("h");
+        assert!(e.to_string().contains("hint: h"), "{e}");
+    }
+}

@@ -10,6 +10,8 @@ pub mod config_write;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod ops;
 pub mod output;
 pub mod provider;

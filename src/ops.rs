@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
+use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
 use crate::provider::Provider;
@@ -389,9 +390,64 @@ pub struct Outcome {
     pub snapshots_deleted: Option<Vec<String>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub dry_run: bool,
+    /// The create's answer was lost and the image was found by its exact
+    /// name and a creation time after the request was sent.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub recovered: bool,
     /// The provider's own response, with `--raw`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw: Option<Value>,
+}
+
+/// An image of the wanted name, as a look-up after an ambiguous create
+/// found it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub id: String,
+    pub status: String,
+    /// The cloud's creation time, as it wrote it.
+    pub created: Option<String>,
+}
+
+/// What the look-up by name says about a create whose answer was lost.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recovery {
+    /// Exactly one image of that name made after the request was sent:
+    /// the one it made (older ones of that name, where the cloud allows
+    /// duplicates, are not).
+    Ours(Candidate),
+    /// No image of that name.
+    Nothing,
+    /// Images of that name that are not provably ours (made before the
+    /// request, of unknown age, or more than one).
+    NotOurs(Vec<Candidate>),
+}
+
+impl Recovery {
+    /// Decides. `sent` is the moment the first attempt left, in the
+    /// server's time as well as it is known, and `margin` how far off
+    /// that may be.
+    pub fn judge(found: Vec<Candidate>, sent: OffsetDateTime, margin: Duration) -> Recovery {
+        let earliest = sent
+            .checked_sub(time::Duration::try_from(margin).unwrap_or(time::Duration::ZERO))
+            .unwrap_or(sent);
+        if found.is_empty() {
+            return Recovery::Nothing;
+        }
+        let new: Vec<&Candidate> = found
+            .iter()
+            .filter(|c| {
+                c.created
+                    .as_deref()
+                    .and_then(parse_time)
+                    .is_some_and(|t| t >= earliest)
+            })
+            .collect();
+        match new.as_slice() {
+            [one] => Recovery::Ours((*one).clone()),
+            _ => Recovery::NotOurs(found),
+        }
+    }
 }
 
 impl Outcome {
@@ -430,6 +486,106 @@ impl Observation {
             ..Observation::default()
         }
     }
+}
+
+/// After an ambiguous create: the image it made, or the error (exit 5)
+/// that says why none can be claimed. `e` is the failure of the create
+/// itself, `found` the look-up by name (an error when the look-up failed
+/// too).
+pub fn settle(
+    e: Error,
+    name: &str,
+    found: Result<Vec<Candidate>>,
+    sent: OffsetDateTime,
+    margin: Duration,
+) -> Result<Candidate> {
+    let found = match found {
+        Ok(f) => f,
+        Err(why) => {
+            return Err(Error::Unsettled {
+                cause: Box::new(e),
+                note: format!(
+                    "the request may have made an image, and looking for one named '{name}' \
+                     failed too ({}): look for it before sending the request again",
+                    why.to_string().lines().next().unwrap_or("")
+                ),
+            });
+        }
+    };
+    let note = match Recovery::judge(found, sent, margin) {
+        Recovery::Ours(c) => return Ok(c),
+        Recovery::Nothing => format!(
+            "no image named '{name}' exists now: the request most likely did not take effect \
+             (check again before sending it again)"
+        ),
+        Recovery::NotOurs(list) => {
+            let shown: Vec<String> = list
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} ({}, created {})",
+                        c.id,
+                        if c.status.is_empty() {
+                            "unknown"
+                        } else {
+                            &c.status
+                        },
+                        c.created.as_deref().unwrap_or("at an unknown time")
+                    )
+                })
+                .collect();
+            let earliest = sent
+                .checked_sub(time::Duration::try_from(margin).unwrap_or(time::Duration::ZERO))
+                .unwrap_or(sent);
+            let new = list
+                .iter()
+                .filter(|c| {
+                    c.created
+                        .as_deref()
+                        .and_then(parse_time)
+                        .is_some_and(|t| t >= earliest)
+                })
+                .count();
+            if new > 1 {
+                format!(
+                    "{new} images named '{name}' were made since the request was sent ({}): \
+                     which one it made cannot be told, so none is claimed",
+                    shown.join("; ")
+                )
+            } else {
+                format!(
+                    "an image named '{name}' exists, {}, but it was made before this request was \
+                     sent (or when is unknown), so it is not this request's and is not claimed; \
+                     the request most likely did not take effect",
+                    shown.join("; ")
+                )
+            }
+        }
+    };
+    Err(Error::Unsettled {
+        cause: Box::new(e),
+        note,
+    })
+}
+
+/// A creation time as the clouds write it: RFC 3339 with or without
+/// fractional seconds (`2024-05-01T10:00:00Z`, `…:00.000Z`), Alibaba's
+/// minute form (`2024-05-01T10:00Z`) and an explicit offset.
+pub fn parse_time(s: &str) -> Option<OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    let s = s.trim();
+    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+        return Some(t);
+    }
+    // Minute precision: add the seconds.
+    let (head, zone) = s.split_at(
+        s.find(['Z', '+'])
+            .or_else(|| s.rfind('-').filter(|&i| i > 10))?,
+    );
+    if head.len() == 16 {
+        return OffsetDateTime::parse(&format!("{head}:00{zone}"), &Rfc3339).ok();
+    }
+    None
 }
 
 /// One observation of a waited-for thing.
@@ -1143,6 +1299,135 @@ impl ModifyImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cand(id: &str, created: Option<&str>) -> Candidate {
+        Candidate {
+            id: id.into(),
+            status: "Creating".into(),
+            created: created.map(str::to_string),
+        }
+    }
+
+    fn at(s: &str) -> OffsetDateTime {
+        parse_time(s).expect("time")
+    }
+
+    #[test]
+    fn creation_times() {
+        assert_eq!(at("2024-05-01T10:00:00Z").unix_timestamp(), 1714557600);
+        assert_eq!(at("2024-05-01T10:00:00.000Z").unix_timestamp(), 1714557600);
+        assert_eq!(at("2024-05-01T10:00Z").unix_timestamp(), 1714557600);
+        assert_eq!(at("2024-05-01T18:00:00+08:00").unix_timestamp(), 1714557600);
+        assert_eq!(at("2024-05-01T18:00+08:00").unix_timestamp(), 1714557600);
+        assert_eq!(at("2024-05-01T02:00-08:00").unix_timestamp(), 1714557600);
+        assert_eq!(at("2024-05-01T02:00:00-08:00").unix_timestamp(), 1714557600);
+        for bad in [
+            "",
+            "yesterday",
+            "2024-05-01",
+            "2024-13-01T10:00:00Z",
+            "T",
+            "+",
+            "-",
+        ] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+    }
+
+    /// Made after the request was sent (within the margin): ours. Before
+    /// it, of unknown age, or one of several new ones: not ours.
+    #[test]
+    fn recovery_is_judged_by_name_and_time() {
+        let sent = at("2024-05-01T10:00:00Z");
+        let m = Duration::from_secs(3);
+        let judge = |f: Vec<Candidate>| Recovery::judge(f, sent, m);
+        assert_eq!(judge(vec![]), Recovery::Nothing);
+        let new = cand("m-new", Some("2024-05-01T10:00:05Z"));
+        assert_eq!(judge(vec![new.clone()]), Recovery::Ours(new.clone()));
+        // Within the margin (clocks and whole seconds): still ours.
+        let edge = cand("m-edge", Some("2024-05-01T09:59:57Z"));
+        assert_eq!(judge(vec![edge.clone()]), Recovery::Ours(edge));
+        let early = cand("m-early", Some("2024-05-01T09:59:56Z"));
+        assert_eq!(
+            judge(vec![early.clone()]),
+            Recovery::NotOurs(vec![early.clone()])
+        );
+        let old = cand("m-old", Some("2024-01-15T08:00:00Z"));
+        assert_eq!(
+            judge(vec![old.clone()]),
+            Recovery::NotOurs(vec![old.clone()])
+        );
+        let unknown = cand("m-unknown", None);
+        assert_eq!(
+            judge(vec![unknown.clone()]),
+            Recovery::NotOurs(vec![unknown])
+        );
+        let garbled = cand("m-garbled", Some("soon"));
+        assert_eq!(
+            judge(vec![garbled.clone()]),
+            Recovery::NotOurs(vec![garbled])
+        );
+        // Where names may repeat (IMS), an older namesake does not hide ours.
+        assert_eq!(
+            judge(vec![old.clone(), new.clone()]),
+            Recovery::Ours(new.clone())
+        );
+        let new2 = cand("m-new2", Some("2024-05-01T10:00:09Z"));
+        assert_eq!(
+            judge(vec![new.clone(), new2.clone()]),
+            Recovery::NotOurs(vec![new, new2])
+        );
+    }
+
+    #[test]
+    fn settle_says_why_nothing_is_claimed() {
+        let sent = at("2024-05-01T10:00:00Z");
+        let m = Duration::from_secs(3);
+        let cause = || Error::bad_response("lost", 0);
+        let c = settle(
+            cause(),
+            "web",
+            Ok(vec![cand("m-1", Some("2024-05-01T10:00:01Z"))]),
+            sent,
+            m,
+        )
+        .expect("ours");
+        assert_eq!(c.id, "m-1");
+        let e = settle(
+            cause(),
+            "web",
+            Ok(vec![cand("m-old", Some("2024-01-15T08:00:00Z"))]),
+            sent,
+            m,
+        )
+        .unwrap_err();
+        assert_eq!(e.exit_code(), 5);
+        let s = e.to_string();
+        assert!(s.contains("m-old") && s.contains("not claimed"), "{s}");
+        assert!(s.contains("most likely did not take effect"), "{s}");
+        assert!(s.contains("2024-01-15T08:00:00Z"), "{s}");
+        let e = settle(cause(), "web", Ok(vec![]), sent, m).unwrap_err();
+        assert_eq!(e.exit_code(), 5);
+        assert!(e.to_string().contains("no image named 'web'"), "{e}");
+        let two = vec![
+            cand("m-a", Some("2024-05-01T10:00:01Z")),
+            cand("m-b", Some("2024-05-01T10:00:02Z")),
+        ];
+        let e = settle(cause(), "web", Ok(two), sent, m).unwrap_err();
+        assert!(e.to_string().contains("2 images named 'web'"), "{e}");
+        let e = settle(
+            cause(),
+            "web",
+            Err(Error::bad_response("html", 502)),
+            sent,
+            m,
+        )
+        .unwrap_err();
+        assert_eq!(e.exit_code(), 5);
+        assert!(e.to_string().contains("failed too"), "{e}");
+        // The first failure stays in the message.
+        assert!(e.to_string().contains("lost"), "{e}");
+    }
 
     #[test]
     fn region_ids() {

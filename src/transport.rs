@@ -2,7 +2,7 @@
 //! user agent, proxy from the environment, a signing hook that runs on every
 //! attempt, retries of what is safe to retry, and a redacting debug log.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::fmt;
 use std::io::Write;
 use std::net::IpAddr;
@@ -98,7 +98,27 @@ pub enum Verdict {
     NotProcessed { after: Option<Duration> },
     /// A server failure after which the request may have taken effect.
     MaybeProcessed { after: Option<Duration> },
+    /// Refused at authentication because of the request's timestamp (the
+    /// clocks disagree): nothing was done. Re-signed once with the time
+    /// corrected by the server's `Date` header, if it sent one.
+    ClockSkew,
 }
+
+/// Retries ran out on an answer that said "try later": how many attempts
+/// were made, over how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exhausted {
+    pub attempts: u32,
+    pub elapsed: Duration,
+}
+
+/// Allowance for the comparison of a creation time with the moment a
+/// request was sent when the server's clock is known from its `Date`
+/// header (whole seconds on both sides, plus the trip).
+pub const KNOWN_CLOCK_MARGIN: Duration = Duration::from_secs(3);
+/// The same when no `Date` header has been seen: the clocks may differ by
+/// this much and the comparison still holds.
+pub const UNKNOWN_CLOCK_MARGIN: Duration = Duration::from_secs(60);
 
 /// The largest answer read. The image APIs answer in kilobytes; a body
 /// past this is a proxy or a server gone wrong, and reading it would only
@@ -147,6 +167,14 @@ pub struct Transport {
     /// Every secret known to this run, scrubbed from the debug log; grows
     /// when a token is obtained at run time.
     secrets: RefCell<Vec<Secret>>,
+    /// Seconds to add to this machine's clock when signing: set once a
+    /// cloud refused a request for its timestamp, kept for the rest of
+    /// the run (the polls of a wait).
+    clock_offset: Cell<i64>,
+    /// The server's clock minus ours, from the last `Date` header seen.
+    observed_offset: Cell<Option<i64>>,
+    /// Set when the last `send` returned an answer because retries ran out.
+    exhausted: Cell<Option<Exhausted>>,
 }
 
 /// Header names whose values are credentials: never logged.
@@ -180,6 +208,9 @@ impl Transport {
             tls: OnceCell::new(),
             cfg,
             secrets: RefCell::new(secrets),
+            clock_offset: Cell::new(0),
+            observed_offset: Cell::new(None),
+            exhausted: Cell::new(None),
         })
     }
 
@@ -214,6 +245,84 @@ impl Transport {
         Ok(cell.get_or_init(|| client))
     }
 
+    /// The time to sign with: this machine's clock, corrected by the
+    /// offset learnt from a cloud that refused a request for its time.
+    pub fn now(&self) -> time::OffsetDateTime {
+        let now = time::OffsetDateTime::now_utc();
+        now.checked_add(time::Duration::seconds(self.clock_offset.get()))
+            .unwrap_or(now)
+    }
+
+    /// The correction applied to this machine's clock, in seconds.
+    pub fn clock_offset(&self) -> i64 {
+        self.clock_offset.get()
+    }
+
+    /// A moment of this machine's clock told in the server's time, and how
+    /// far off that may be: the offset of the last `Date` header when one
+    /// was seen, else the uncorrected time and a fixed allowance.
+    pub fn server_time(&self, local: time::OffsetDateTime) -> (time::OffsetDateTime, Duration) {
+        let (offset, margin) = match self.observed_offset.get() {
+            Some(o) => (o, KNOWN_CLOCK_MARGIN),
+            None => (self.clock_offset.get(), UNKNOWN_CLOCK_MARGIN),
+        };
+        let t = local
+            .checked_add(time::Duration::seconds(offset))
+            .unwrap_or(local);
+        (t, margin)
+    }
+
+    /// A 2xx answer that could not be read (cut short, not the API's
+    /// shape) to a request that is safe to repeat: asked once more, as
+    /// the answer to a retried request is as good as the first.
+    pub fn reread(
+        &self,
+        idempotency: Idempotency,
+        status: u16,
+        e: &Error,
+        tries: &mut u32,
+    ) -> bool {
+        let again = idempotency == Idempotency::Safe
+            && (200..300).contains(&status)
+            && matches!(e, Error::BadResponse { .. })
+            && *tries == 0;
+        if again {
+            *tries += 1;
+            self.debug_line(
+                "* the answer could not be read; asking again (the request is safe to repeat)",
+            );
+        }
+        again
+    }
+
+    /// Whether the last `send` gave up because retries ran out.
+    pub fn exhausted(&self) -> Option<Exhausted> {
+        self.exhausted.get()
+    }
+
+    /// The error a backend made of an answer, told as "unavailable" (exit
+    /// 5) when that answer came after retries ran out on answers that said
+    /// "try later".
+    pub fn finish(&self, e: Error) -> Error {
+        match (self.exhausted.take(), e) {
+            (Some(x), e @ (Error::Provider(_) | Error::BadResponse { .. })) => Error::Unavailable {
+                cause: Box::new(e),
+                attempts: x.attempts,
+                elapsed: x.elapsed,
+            },
+            (_, e) => e,
+        }
+    }
+
+    /// Reads the server's `Date` header; keeps the offset seen.
+    fn observe_date(&self, resp: &HttpResponse) -> Option<i64> {
+        let date = resp.header("date")?;
+        let server = httpdate(date)?;
+        let offset = server - time::OffsetDateTime::now_utc().unix_timestamp();
+        self.observed_offset.set(Some(offset));
+        Some(offset)
+    }
+
     /// A second client with the same settings and known secrets (for a
     /// second endpoint or identity in one command, e.g. a copy's
     /// destination region).
@@ -245,9 +354,12 @@ impl Transport {
         C: Fn(&HttpResponse) -> Verdict,
     {
         let max = self.cfg.max_attempts.max(1);
+        let started = Instant::now();
         // None: a budget too large to add to the clock, i.e. no limit.
-        let deadline = Instant::now().checked_add(self.budget());
+        let deadline = started.checked_add(self.budget());
+        self.exhausted.set(None);
         let mut attempt = 1;
+        let mut resigned = false;
         loop {
             let req = build(attempt)?;
             refuse_userinfo(&req.url)?;
@@ -259,9 +371,27 @@ impl Transport {
             match outcome {
                 Ok(resp) => {
                     self.log_response(&req, &resp);
+                    let server_offset = self.observe_date(&resp);
                     let verdict = classify(&resp);
                     let retry_after = match verdict {
                         Verdict::Final => return Ok(resp),
+                        Verdict::ClockSkew => {
+                            // Refused at authentication: nothing was done,
+                            // so even a create may go again, once.
+                            let Some(offset) = server_offset.filter(|_| !resigned) else {
+                                return Ok(resp);
+                            };
+                            resigned = true;
+                            self.clock_offset.set(offset);
+                            self.debug_line(&format!(
+                                "* clock skew: the server's clock (Date: {}) is {offset:+} s off \
+                                 this machine's; signing again with the corrected time, and with \
+                                 it every later request of this run",
+                                resp.header("date").unwrap_or("")
+                            ));
+                            attempt += 1;
+                            continue;
+                        }
                         Verdict::NotProcessed { after } => Some(after),
                         Verdict::MaybeProcessed { after } if idempotency == Idempotency::Safe => {
                             Some(after)
@@ -271,7 +401,15 @@ impl Transport {
                     match retry_after {
                         Some(after)
                             if attempt < max && self.pause(attempt, after, deadline).await => {}
-                        _ => return Ok(resp),
+                        Some(_) => {
+                            // The answer said "try later" and no try is left.
+                            self.exhausted.set(Some(Exhausted {
+                                attempts: attempt,
+                                elapsed: started.elapsed(),
+                            }));
+                            return Ok(resp);
+                        }
+                        None => return Ok(resp),
                     }
                 }
                 Err(Failure::TooLarge { status }) => {
@@ -423,15 +561,13 @@ impl Transport {
         after: Option<Duration>,
         deadline: Option<Instant>,
     ) -> bool {
-        let d = match after {
-            Some(d) => d.min(Duration::from_secs(60)),
-            None => backoff(
-                self.cfg.backoff_base,
-                self.cfg.backoff_cap,
-                attempt,
-                random_u64(),
-            ),
-        };
+        let d = pause_for(
+            after,
+            self.cfg.backoff_base,
+            self.cfg.backoff_cap,
+            attempt,
+            random_u64(),
+        );
         if d >= left(deadline) {
             self.debug_line(&format!(
                 "* not retrying: a {} ms pause would pass the request's time limit",
@@ -608,6 +744,24 @@ fn left(deadline: Option<Instant>) -> Duration {
     deadline.map_or(Duration::MAX, |d| {
         d.saturating_duration_since(Instant::now())
     })
+}
+
+/// The longest pause a server's Retry-After may impose.
+pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
+
+/// The pause before the next attempt: the server's Retry-After (capped at
+/// [`RETRY_AFTER_CAP`]) when it sent one, else the jittered backoff.
+pub fn pause_for(
+    after: Option<Duration>,
+    base: Duration,
+    cap: Duration,
+    attempt: u32,
+    random: u64,
+) -> Duration {
+    match after {
+        Some(d) => d.min(RETRY_AFTER_CAP),
+        None => backoff(base, cap, attempt, random),
+    }
 }
 
 /// Exponential backoff with full jitter: a uniform pick in
@@ -859,6 +1013,17 @@ pub fn is_loopback_url(url: &str) -> bool {
     }
 }
 
+/// Unix seconds of an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`, the
+/// form every server sends today); None for anything else.
+pub fn httpdate(s: &str) -> Option<i64> {
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::PrimitiveDateTime::parse(s.trim(), &fmt)
+        .ok()
+        .map(|t| t.assume_utc().unix_timestamp())
+}
+
 /// Parses `Retry-After` in seconds (the HTTP form) or Alibaba's
 /// `x-acs-retry-after` in milliseconds.
 pub fn retry_after(resp: &HttpResponse) -> Option<Duration> {
@@ -886,6 +1051,146 @@ mod tests {
         for a in 1..30 {
             assert!(backoff(b, cap, a, u64::MAX) <= cap);
         }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_its_cap() {
+        let b = Duration::from_millis(100);
+        let cap = Duration::from_secs(1);
+        // The ceiling of the pick: random = u64::MAX % (ceiling + 1).
+        let top = |a| backoff(b, cap, a, u64::MAX);
+        let ceiling = |ms: u64| Duration::from_millis(u64::MAX % (ms + 1));
+        assert_eq!(top(1), ceiling(100));
+        assert_eq!(top(2), ceiling(200));
+        assert_eq!(top(3), ceiling(400));
+        assert_eq!(top(5), ceiling(1000));
+        assert_eq!(backoff(b, cap, 3, 399), Duration::from_millis(399));
+        assert_eq!(backoff(b, cap, 3, 401), Duration::ZERO);
+        assert_eq!(backoff(Duration::ZERO, cap, 3, 7), Duration::ZERO);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_capped() {
+        let (b, cap) = (Duration::from_millis(100), Duration::from_secs(1));
+        assert_eq!(
+            pause_for(Some(Duration::from_secs(2)), b, cap, 1, 0),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            pause_for(Some(Duration::from_secs(59)), b, cap, 1, 0),
+            Duration::from_secs(59)
+        );
+        assert_eq!(
+            pause_for(Some(Duration::from_secs(3600)), b, cap, 1, 0),
+            Duration::from_secs(60)
+        );
+        assert_eq!(pause_for(None, b, cap, 1, 50), Duration::from_millis(50));
+        let r = |h: &[(&str, &str)]| HttpResponse {
+            status: 429,
+            headers: h
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: Vec::new(),
+        };
+        assert_eq!(
+            retry_after(&r(&[("Retry-After", "3")])),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            retry_after(&r(&[("x-acs-retry-after", "1500")])),
+            Some(Duration::from_millis(1500))
+        );
+        // The Alibaba header wins; a zero one falls back to Retry-After.
+        assert_eq!(
+            retry_after(&r(&[("x-acs-retry-after", "0"), ("retry-after", "4")])),
+            Some(Duration::from_secs(4))
+        );
+        assert_eq!(retry_after(&r(&[("Retry-After", "soon")])), None);
+        assert_eq!(retry_after(&r(&[])), None);
+    }
+
+    /// A 2xx that could not be read is asked again once, and only for a
+    /// request that is safe to repeat.
+    #[test]
+    fn an_unreadable_answer_is_asked_again_once_when_safe() {
+        let t = Transport::new(TransportConfig::default(), Vec::new()).expect("transport");
+        let bad = Error::bad_response("cut short", 200);
+        let mut tries = 0;
+        assert!(t.reread(Idempotency::Safe, 200, &bad, &mut tries));
+        assert_eq!(tries, 1);
+        assert!(
+            !t.reread(Idempotency::Safe, 200, &bad, &mut tries),
+            "only once"
+        );
+        let mut tries = 0;
+        assert!(!t.reread(Idempotency::Unsafe, 200, &bad, &mut tries));
+        assert!(!t.reread(Idempotency::Safe, 502, &bad, &mut tries));
+        assert!(!t.reread(Idempotency::Safe, 199, &bad, &mut tries));
+        assert!(!t.reread(Idempotency::Safe, 300, &bad, &mut tries));
+        assert!(!t.reread(Idempotency::Safe, 200, &Error::usage("x"), &mut tries));
+        assert_eq!(tries, 0);
+    }
+
+    /// Retries that ran out turn the backend's error into "unavailable",
+    /// once; any other error passes unchanged.
+    #[test]
+    fn finish_tells_exhausted_retries_as_unavailable() {
+        let t = Transport::new(TransportConfig::default(), Vec::new()).expect("transport");
+        let e = t.finish(Error::bad_response("html", 502));
+        assert!(matches!(e, Error::BadResponse { .. }), "{e:?}");
+        t.exhausted.set(Some(Exhausted {
+            attempts: 3,
+            elapsed: Duration::from_secs(2),
+        }));
+        let e = t.finish(Error::bad_response("html", 502));
+        assert!(matches!(e, Error::Unavailable { attempts: 3, .. }), "{e:?}");
+        assert_eq!(e.exit_code(), 5);
+        assert!(t.exhausted().is_none(), "taken");
+        t.exhausted.set(Some(Exhausted {
+            attempts: 3,
+            elapsed: Duration::ZERO,
+        }));
+        let e = t.finish(Error::usage("u"));
+        assert!(matches!(e, Error::Usage(_)));
+    }
+
+    /// The server's clock is read from its Date header; without one the
+    /// allowance is the wide one.
+    #[test]
+    fn server_time_uses_the_date_header() {
+        let t = Transport::new(TransportConfig::default(), Vec::new()).expect("transport");
+        let local = time::OffsetDateTime::from_unix_timestamp(1_000_000).expect("time");
+        assert_eq!(t.server_time(local), (local, UNKNOWN_CLOCK_MARGIN));
+        let ahead = time::OffsetDateTime::now_utc().unix_timestamp() + 1200;
+        let date = time::OffsetDateTime::from_unix_timestamp(ahead)
+            .expect("time")
+            .format(time::macros::format_description!(
+                "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+            ))
+            .expect("format");
+        let r = HttpResponse {
+            status: 200,
+            headers: vec![("Date".into(), date)],
+            body: Vec::new(),
+        };
+        let off = t.observe_date(&r).expect("offset");
+        assert!((1199..=1201).contains(&off), "{off}");
+        let (server, margin) = t.server_time(local);
+        assert_eq!(margin, KNOWN_CLOCK_MARGIN);
+        assert!(((server - local).whole_seconds() - 1200).abs() <= 1);
+        // Observing is not correcting: signing keeps this machine's clock
+        // until a cloud refuses a request for its time.
+        assert_eq!(t.clock_offset(), 0);
+    }
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(httpdate("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784111777));
+        assert_eq!(httpdate(" Thu, 01 Jan 1970 00:00:00 GMT "), Some(0));
+        assert_eq!(httpdate("Sunday, 06-Nov-94 08:49:37 GMT"), None);
+        assert_eq!(httpdate(""), None);
+        assert_eq!(httpdate("Sun, 06 Nov 1994 25:49:37 GMT"), None);
     }
 
     #[test]

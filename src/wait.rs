@@ -80,7 +80,7 @@ const TRANSIENT_LIMIT: u32 = 5;
 fn transient(e: &Error) -> bool {
     use crate::error::ErrorKind;
     match e {
-        Error::Network { .. } | Error::BadResponse { .. } => true,
+        Error::Network { .. } | Error::BadResponse { .. } | Error::Unavailable { .. } => true,
         Error::Provider(p) => matches!(
             p.kind,
             ErrorKind::Throttled | ErrorKind::Unavailable | ErrorKind::Server
@@ -492,5 +492,194 @@ mod tests {
         assert_eq!(elapsed_text(Duration::from_secs(45)), "45s");
         assert_eq!(elapsed_text(Duration::from_secs(130)), "2m10s");
         assert_eq!(elapsed_text(Duration::from_secs(3605)), "1h0m5s");
+    }
+}
+
+#[cfg(test)]
+mod failure_paths {
+    use super::*;
+    use crate::ops::{
+        CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage, Observation,
+        Outcome,
+    };
+    use crate::vocab::State;
+
+    /// A backend whose every poll answers the same.
+    struct Fake {
+        answer: fn() -> Result<PollState>,
+        polls: u32,
+    }
+
+    impl Backend for Fake {
+        async fn create(&mut self, _: &CreateImage) -> Result<Outcome> {
+            unreachable!()
+        }
+        async fn import(&mut self, _: &ImportImage) -> Result<Outcome> {
+            unreachable!()
+        }
+        async fn modify(&mut self, _: &ModifyImage) -> Result<Outcome> {
+            unreachable!()
+        }
+        async fn describe(&mut self, _: &str) -> Result<Outcome> {
+            unreachable!()
+        }
+        async fn list(&mut self, _: &ListImages) -> Result<Outcome> {
+            unreachable!()
+        }
+        async fn delete(&mut self, _: &DeleteImage) -> Result<Outcome> {
+            unreachable!()
+        }
+        async fn copy(&mut self, _: &CopyImage) -> Result<Outcome> {
+            unreachable!()
+        }
+        async fn poll(&mut self, _: &WaitTarget) -> Result<PollState> {
+            self.polls += 1;
+            (self.answer)()
+        }
+    }
+
+    fn run(
+        answer: fn() -> Result<PollState>,
+        opts: WaitOptions,
+    ) -> (Result<WaitEnd>, u32, Duration) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mut b = Fake { answer, polls: 0 };
+        let mut last = None;
+        let t = Instant::now();
+        let r = rt.block_on(wait(
+            &mut b,
+            &WaitTarget::Image("m-1".into()),
+            &opts,
+            &mut last,
+        ));
+        (r, b.polls, t.elapsed())
+    }
+
+    fn opts(timeout_ms: u64, interval_ms: u64) -> WaitOptions {
+        WaitOptions {
+            timeout: Duration::from_millis(timeout_ms),
+            interval: Some(Duration::from_millis(interval_ms)),
+            not_found_grace: Duration::from_secs(60),
+            progress: Progress::Quiet,
+            ..WaitOptions::default()
+        }
+    }
+
+    fn network() -> Result<PollState> {
+        Err(Error::Network {
+            message: "reset".into(),
+            attempts: 1,
+            maybe_sent: true,
+        })
+    }
+
+    /// Transient poll errors never hold the wait past its deadline, even
+    /// with a poll interval far longer than the timeout.
+    #[test]
+    fn transient_errors_keep_the_deadline() {
+        let (r, _, took) = run(network, opts(300, 20_000));
+        assert!(matches!(r, Ok(WaitEnd::TimedOut { .. })), "{r:?}");
+        assert!(took < Duration::from_secs(3), "took {took:?}");
+        assert!(took >= Duration::from_millis(290), "took {took:?}");
+    }
+
+    /// Pending for ever: the deadline ends it, as a timeout (exit 6 at the
+    /// front end), not a failure.
+    #[test]
+    fn pending_times_out() {
+        let (r, polls, took) = run(
+            || {
+                Ok(PollState::Seen(Observation::new(
+                    "Creating",
+                    State::Pending,
+                )))
+            },
+            opts(200, 20),
+        );
+        match r {
+            Ok(WaitEnd::TimedOut {
+                last: Some(PollState::Seen(o)),
+            }) => assert_eq!((o.status.as_str(), o.state), ("Creating", State::Pending)),
+            other => panic!("{other:?}"),
+        }
+        assert!(polls >= 2, "{polls}");
+        assert!(took < Duration::from_secs(3), "took {took:?}");
+    }
+
+    /// Transient errors in a row are tolerated up to the limit, then the
+    /// last one is the result.
+    #[test]
+    fn transient_errors_have_a_limit() {
+        let (r, polls, _) = run(network, opts(60_000, 1));
+        assert!(matches!(r, Err(Error::Network { .. })), "{r:?}");
+        assert_eq!(polls, TRANSIENT_LIMIT);
+        // A refusal is not transient: it ends the wait at once.
+        let (r, polls, _) = run(|| Err(Error::usage("no")), opts(60_000, 1));
+        assert!(matches!(r, Err(Error::Usage(_))), "{r:?}");
+        assert_eq!(polls, 1);
+    }
+
+    #[test]
+    fn transient_kinds() {
+        use crate::error::{ErrorKind, ProviderError};
+        let p = |kind| -> Error {
+            ProviderError {
+                kind,
+                ..ProviderError::default()
+            }
+            .into()
+        };
+        assert!(transient(&p(ErrorKind::Throttled)));
+        assert!(transient(&p(ErrorKind::Unavailable)));
+        assert!(transient(&p(ErrorKind::Server)));
+        assert!(!transient(&p(ErrorKind::Auth)));
+        assert!(!transient(&p(ErrorKind::Refused)));
+        assert!(!transient(&p(ErrorKind::NotFound)));
+        assert!(transient(&Error::bad_response("html", 502)));
+        assert!(transient(&Error::Unavailable {
+            cause: Box::new(p(ErrorKind::Throttled)),
+            attempts: 3,
+            elapsed: Duration::ZERO,
+        }));
+    }
+
+    #[test]
+    fn done_and_failed_end_the_wait() {
+        let (r, _, _) = run(
+            || {
+                Ok(PollState::Seen(Observation::new(
+                    "Available",
+                    State::Available,
+                )))
+            },
+            opts(60_000, 1),
+        );
+        assert!(matches!(r, Ok(WaitEnd::Done { .. })), "{r:?}");
+        let (r, _, _) = run(
+            || Ok(PollState::Seen(Observation::new("failed", State::Failed))),
+            opts(60_000, 1),
+        );
+        assert!(matches!(r, Ok(WaitEnd::Failed { .. })), "{r:?}");
+    }
+
+    /// "Not found" is "not visible yet" for the grace period, then a
+    /// failure; with no grace, a not-found error at once.
+    #[test]
+    fn not_found_grace() {
+        let mut o = opts(60_000, 10);
+        o.not_found_grace = Duration::ZERO;
+        let (r, polls, _) = run(|| Ok(PollState::NotFound), o.clone());
+        assert!(matches!(r, Err(Error::NotFound(_))), "{r:?}");
+        assert_eq!(polls, 1);
+        o.not_found_grace = Duration::from_millis(100);
+        let (r, polls, took) = run(|| Ok(PollState::NotFound), o);
+        assert!(matches!(r, Err(Error::Failed(_))), "{r:?}");
+        assert!(
+            polls > 1 && took >= Duration::from_millis(100),
+            "{polls} {took:?}"
+        );
     }
 }

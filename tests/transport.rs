@@ -577,3 +577,142 @@ fn the_emulator_url_must_really_be_local() {
         assert_eq!(o.status.code(), Some(2), "{url}: {}", common::stderr(&o));
     }
 }
+
+fn http_date(unix: i64) -> String {
+    let o = Command::new("date")
+        .args([
+            "-u",
+            "-d",
+            &format!("@{unix}"),
+            "+%a, %d %b %Y %H:%M:%S GMT",
+        ])
+        .env("LC_ALL", "C")
+        .output()
+        .expect("date");
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// 401 = refused for its timestamp.
+fn skew_classify(r: &imgctl::transport::HttpResponse) -> Verdict {
+    if r.status == 401 {
+        Verdict::ClockSkew
+    } else {
+        Verdict::Final
+    }
+}
+
+/// A refusal for the request's time: signed again once with the server's
+/// clock (from its Date header), also for an unsafe request, and the
+/// offset is kept for the requests after it; a second refusal is final.
+#[test]
+fn clock_skew_is_corrected_once_from_the_date_header() {
+    let ahead = unix_now() + 1200;
+    let server = Server::start(move |n, _| {
+        let r = if n == 0 {
+            Reply::json(401, r#"{"Code":"InvalidTimeStamp.Expired"}"#)
+        } else {
+            Reply::json(200, "{}")
+        };
+        r.header("Date", &http_date(ahead))
+    });
+    let t = transport(1);
+    let seen = RefCell::new(Vec::new());
+    let build = |attempt| {
+        seen.borrow_mut().push((attempt, t.now().unix_timestamp()));
+        Ok(HttpRequest {
+            method: "POST",
+            url: format!("{}/", server.url),
+            headers: vec![],
+            body: vec![],
+        })
+    };
+    let resp = rt()
+        .block_on(t.send(Idempotency::Unsafe, build, skew_classify))
+        .expect("send");
+    assert_eq!(resp.status, 200);
+    let seen = seen.into_inner();
+    assert_eq!(seen.iter().map(|s| s.0).collect::<Vec<_>>(), [1, 2]);
+    assert!((seen[0].1 - unix_now()).abs() <= 2, "{seen:?}");
+    assert!((seen[1].1 - ahead).abs() <= 2, "{seen:?}");
+    assert!((t.clock_offset() - 1200).abs() <= 2, "{}", t.clock_offset());
+    // Kept for the next request of the run.
+    assert!((t.now().unix_timestamp() - (unix_now() + 1200)).abs() <= 2);
+
+    // Refused again after the correction: one re-signed retry only.
+    let always = Server::start(move |_, _| {
+        Reply::json(401, r#"{"Code":"InvalidTimeStamp.Expired"}"#).header("Date", &http_date(ahead))
+    });
+    let t = transport(3);
+    let resp = rt()
+        .block_on(t.send(
+            Idempotency::Unsafe,
+            |_| {
+                Ok(HttpRequest {
+                    method: "POST",
+                    url: format!("{}/", always.url),
+                    headers: vec![],
+                    body: vec![],
+                })
+            },
+            skew_classify,
+        ))
+        .expect("send");
+    assert_eq!(resp.status, 401);
+    assert_eq!(always.requests().len(), 2);
+
+    // No Date header: nothing to correct with, the refusal is final.
+    let dateless = Server::start(|_, _| Reply::json(401, "{}"));
+    let t = transport(3);
+    let resp = rt()
+        .block_on(t.send(
+            Idempotency::Unsafe,
+            |_| {
+                Ok(HttpRequest {
+                    method: "POST",
+                    url: format!("{}/", dateless.url),
+                    headers: vec![],
+                    body: vec![],
+                })
+            },
+            skew_classify,
+        ))
+        .expect("send");
+    assert_eq!(resp.status, 401);
+    assert_eq!(dateless.requests().len(), 1);
+    assert_eq!(t.clock_offset(), 0);
+}
+
+/// Retries that run out on "try later" are recorded for the backend,
+/// which then reports "unavailable" with the attempts; a final answer
+/// records nothing.
+#[test]
+fn exhausted_retries_are_recorded() {
+    let server = Server::start(|_, _| Reply::new(503, "text/html", "<html>503</html>"));
+    let t = transport(3);
+    let req = |url: &str| HttpRequest {
+        method: "GET",
+        url: format!("{url}/"),
+        headers: vec![],
+        body: vec![],
+    };
+    let resp = rt()
+        .block_on(t.send(Idempotency::Safe, |_| Ok(req(&server.url)), classify))
+        .expect("send");
+    assert_eq!(resp.status, 503);
+    let x = t.exhausted().expect("exhausted");
+    assert_eq!(x.attempts, 3);
+    let e = t.finish(imgctl::error::Error::bad_response("html", 503));
+    assert_eq!(e.exit_code(), 5);
+    assert!(e.to_string().contains("after 3 attempts"), "{e}");
+    let ok = Server::start(|_, _| Reply::json(200, "{}"));
+    rt().block_on(t.send(Idempotency::Safe, |_| Ok(req(&ok.url)), classify))
+        .expect("send");
+    assert!(t.exhausted().is_none());
+}

@@ -177,9 +177,15 @@ const TOKEN_ENV: &[(&str, &str)] = &[
     ("HW_DOMAIN_NAME", "acct"),
 ];
 
+/// The cache entries in `dir` (the empty `*.lock` files that parallel
+/// runs take while fetching hold nothing and are left out).
 fn cache_files(dir: &Path) -> Vec<PathBuf> {
     fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_none_or(|x| x != "lock"))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -29,6 +29,13 @@ pub enum FaultKind {
     Html,
     /// The create or import is accepted but its image ends failed.
     FailImage,
+    /// The request is read, then the connection is closed without an
+    /// answer and nothing is done (a request lost on its way in).
+    Lost,
+    /// 401 in the cloud's shape (credentials refused); nothing is done.
+    Error401,
+    /// 403 in the cloud's shape (permission denied); nothing is done.
+    Error403,
 }
 
 impl FaultKind {
@@ -42,6 +49,9 @@ impl FaultKind {
             "truncate" => FaultKind::Truncate,
             "html" => FaultKind::Html,
             "fail_image" | "fail" => FaultKind::FailImage,
+            "lost" => FaultKind::Lost,
+            "error401" | "401" => FaultKind::Error401,
+            "error403" | "403" => FaultKind::Error403,
             _ => return None,
         })
     }
@@ -114,7 +124,7 @@ impl Fault {
         }
         let kind = FaultKind::parse(parts[2]).ok_or_else(|| {
             format!(
-                "invalid fault kind '{}': expected throttle, error500, error503, delay, drop, truncate, html or fail_image",
+                "invalid fault kind '{}': expected throttle, error500, error503, error401, error403, delay, drop, lost, truncate, html or fail_image",
                 parts[2]
             )
         })?;

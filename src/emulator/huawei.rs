@@ -52,7 +52,7 @@ fn request_id() -> String {
     hex_id(32)
 }
 
-fn apigw(status: u16, code: &str, msg: &str) -> Resp {
+pub fn apigw(status: u16, code: &str, msg: &str) -> Resp {
     let rid = request_id();
     Resp::json(
         status,
@@ -223,7 +223,7 @@ fn create_token(req: &Req, ctx: &mut Ctx) -> Resp {
             expires: Instant::now() + TOKEN_LIFETIME,
         },
     );
-    let now = time::OffsetDateTime::now_utc();
+    let now = super::now();
     let fmt = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
     );

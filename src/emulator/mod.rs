@@ -296,7 +296,11 @@ async fn serve(
     if resp.drop_connection {
         return Err(Dropped);
     }
-    let mut b = hyper::Response::builder().status(resp.status);
+    let mut b = hyper::Response::builder()
+        .status(resp.status)
+        // The server's clock, as every cloud sends it (and as a skewed
+        // clock set through /__imgctl/clock shows it).
+        .header("date", http_date(now_unix()));
     for (k, v) in &resp.headers {
         b = b.header(k.as_str(), v.as_str());
     }
@@ -409,6 +413,49 @@ async fn route(shared: &Shared, req: Req) -> Resp {
                 Api::Iam | Api::Ims => huawei::throttled(ms),
             }
         }
+        Some(FaultKind::Lost) => {
+            let mut r = Resp::new(502, "text/plain", "");
+            r.drop_connection = true;
+            r
+        }
+        Some(FaultKind::Error401) => match api {
+            Api::Ens | Api::Ecs => alibaba::error(
+                provider,
+                &host,
+                401,
+                "InvalidAccessKeyId.NotFound",
+                "Specified access key is not found.",
+            ),
+            Api::Ec2 => ec2::error(
+                401,
+                "AuthFailure",
+                "AWS was not able to validate the provided access credentials",
+            ),
+            Api::Iam | Api::Ims => huawei::apigw(
+                401,
+                "APIGW.0301",
+                "Incorrect IAM authentication information: verify aksk signature fail",
+            ),
+        },
+        Some(FaultKind::Error403) => match api {
+            Api::Ens | Api::Ecs => alibaba::error(
+                provider,
+                &host,
+                403,
+                "Forbidden.RAM",
+                "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+            ),
+            Api::Ec2 => ec2::error(
+                403,
+                "UnauthorizedOperation",
+                "You are not authorized to perform this operation.",
+            ),
+            Api::Iam | Api::Ims => huawei::apigw(
+                403,
+                "APIGW.0302",
+                "The IAM user is not authorized to access the API.",
+            ),
+        },
         Some(FaultKind::Error500) => err(500),
         Some(FaultKind::Error503) => err(503),
         Some(FaultKind::Html) => Resp::new(
@@ -523,7 +570,56 @@ fn admin(shared: &Shared, req: &Req) -> Resp {
             }
         }
         ("GET", "/__imgctl/calls") => Resp::json(200, &json!(*lock(&shared.calls))),
+        ("GET", "/__imgctl/state") => {
+            // What the emulator holds, for tests that count what a command
+            // made (never a secret: tokens and nonces are left out).
+            let st = lock(&shared.state);
+            let images: Vec<_> = st
+                .images
+                .iter()
+                .map(|i| {
+                    json!({"provider": i.provider.as_str(), "id": i.id, "name": i.name,
+                           "description": i.description, "created_at": i.created_at})
+                })
+                .collect();
+            let tasks: Vec<_> = st
+                .tasks
+                .iter()
+                .map(|t| json!({"id": t.id, "image_id": t.image_id}))
+                .collect();
+            let jobs = st.jobs.len();
+            Resp::json(
+                200,
+                &json!({"images": images, "tasks": tasks, "jobs": jobs}),
+            )
+        }
+        ("GET", "/__imgctl/clock") => Resp::json(200, &json!({"offset_s": clock_offset()})),
+        ("POST", "/__imgctl/clock") => {
+            match serde_json::from_slice::<serde_json::Value>(&req.body)
+                .ok()
+                .and_then(|v| v["offset_s"].as_i64())
+                .filter(|o| o.unsigned_abs() <= 10 * 365 * 86400)
+            {
+                Some(o) => {
+                    set_clock_offset(o);
+                    Resp::json(200, &json!({"offset_s": o}))
+                }
+                None => Resp::json(
+                    400,
+                    &json!({"error": "expected {\"offset_s\": SECONDS} (within ten years)"}),
+                ),
+            }
+        }
+        ("POST", "/__imgctl/expire-tokens") => {
+            let mut st = lock(&shared.state);
+            let now = std::time::Instant::now();
+            for t in st.tokens.values_mut() {
+                t.expires = now;
+            }
+            Resp::json(200, &json!({"expired": st.tokens.len()}))
+        }
         ("POST", "/__imgctl/reset") => {
+            set_clock_offset(0);
             *lock(&shared.state) = State::seeded();
             lock(&shared.faults).armed.clear();
             lock(&shared.calls).clear();
@@ -533,12 +629,46 @@ fn admin(shared: &Shared, req: &Req) -> Resp {
             404,
             &json!({"error": "unknown admin endpoint",
                     "endpoints": ["GET /__imgctl/health", "GET|POST|DELETE /__imgctl/faults",
-                                  "GET /__imgctl/calls", "POST /__imgctl/reset"]}),
+                                  "GET /__imgctl/calls", "POST /__imgctl/reset",
+                                  "GET|POST /__imgctl/clock", "POST /__imgctl/expire-tokens",
+                                  "GET /__imgctl/state"]}),
         ),
     }
 }
 
-/// Unix seconds now.
+/// Seconds the emulator's clock runs ahead of (or, negative, behind) real
+/// time: a cloud whose clock disagrees with the client's. Set through
+/// `POST /__imgctl/clock`; one per process (the emulator is one per
+/// process but in tests).
+static CLOCK_OFFSET: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+pub fn clock_offset() -> i64 {
+    CLOCK_OFFSET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+pub fn set_clock_offset(seconds: i64) {
+    CLOCK_OFFSET.store(seconds, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The emulator's time now, offset included.
+pub fn now() -> time::OffsetDateTime {
+    let t = time::OffsetDateTime::now_utc();
+    t.checked_add(time::Duration::seconds(clock_offset()))
+        .unwrap_or(t)
+}
+
+/// Unix seconds now, on the emulator's clock.
 pub fn now_unix() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+    now().unix_timestamp()
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn http_date(unix: i64) -> String {
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(fmt).ok())
+        .unwrap_or_default()
 }

@@ -15,6 +15,9 @@ pub const HW_USER_ID: &str = "0970dd7a1600d5c81f6ac001dde3e7f9";
 /// The project of the default Huawei region (cn-north-4).
 pub const HW_PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
 pub const HW_DEFAULT_REGION: &str = "cn-north-4";
+/// When the seeded images were made: long before any test runs, so a
+/// create of the same name can never take one for its own.
+pub const SEED_CREATED: &str = "2024-01-15T08:00:00Z";
 
 /// Project ids: cn-north-4 has the documented demo id, every other region
 /// a stable one derived from its name.
@@ -331,6 +334,7 @@ impl State {
                 Lifecycle::finished(ENS_PHASES),
             );
             ens.instance_id = Some("i-5rr1bnyrc4tswr8cq3w6y".into());
+            ens.created_at = SEED_CREATED.into();
             ens.set("Architecture", "x86_64");
             ens.set("Platform", "ubuntu");
             ens.set("OsVersion", "22.04");
@@ -349,6 +353,7 @@ impl State {
         ecs.set("BootMode", "BIOS");
         ecs.set("Features.NvmeSupport", "unsupported");
         ecs.set("Features.ImdsSupport", "v1");
+        ecs.created_at = SEED_CREATED.into();
         s.images.push(ecs);
         // Images that DeleteImage refuses: one in use by an instance, one
         // shared with another account.
@@ -383,6 +388,7 @@ impl State {
                 Lifecycle::finished(EC2_PHASES),
             );
             ec2.instance_id = Some("i-1234567890abcdef0".into());
+            ec2.created_at = SEED_CREATED.into();
             ec2.set("architecture", "x86_64");
             s.images.push(ec2);
         }
@@ -398,6 +404,7 @@ impl State {
         ims.set("min_ram", "0");
         ims.set("min_disk", "40");
         ims.set("__os_version", "Ubuntu 22.04 server 64bit");
+        ims.created_at = SEED_CREATED.into();
         s.images.push(ims);
         s.jobs.push(Job {
             id: SEED_IMS_JOB.into(),

@@ -226,7 +226,7 @@ pub fn uuid() -> String {
 }
 
 pub fn now_iso() -> String {
-    let t = time::OffsetDateTime::now_utc();
+    let t = super::now();
     let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
     t.format(fmt).unwrap_or_default()
 }

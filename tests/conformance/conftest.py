@@ -3,7 +3,7 @@
 capture_server   a fresh CaptureServer per test (default responder)
 moto             a moto_server (one per session) reset before each test,
                  signature checks switched off again after it
-imgctl_bin       path of the imgctl binary; skips the test when it is not built
+imgctl_bin       path of the imgctl binary; fails the test when it is not built
 """
 
 from __future__ import annotations
@@ -51,9 +51,6 @@ def moto(moto_session):
 
 @pytest.fixture
 def imgctl_bin():
-    from imgctl_bin import ImgctlNotBuilt, find_imgctl
+    from imgctl_bin import require_imgctl
 
-    try:
-        return find_imgctl()
-    except ImgctlNotBuilt as exc:
-        pytest.skip(str(exc))
+    return require_imgctl()

@@ -38,6 +38,19 @@ def find_imgctl() -> Path:
     return path
 
 
+def require_imgctl() -> Path:
+    """The binary, or a test *failure* (never a skip): a wrong path or a
+    missing build must not turn the imgctl conformance tests into silent
+    skips."""
+    import pytest
+
+    try:
+        return find_imgctl()
+    except ImgctlNotBuilt as exc:
+        pytest.fail(f"{exc}: the conformance tests need it, so this is a failure, not a skip",
+                    pytrace=False)
+
+
 def imgctl_env(env: Optional[Mapping[str, str]] = None, home: Optional[str] = None) -> dict:
     base = {k: v for k, v in os.environ.items() if not k.startswith(_SCRUB_PREFIXES)}
     if home is not None:

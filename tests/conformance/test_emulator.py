@@ -23,17 +23,14 @@ from pathlib import Path
 import pytest
 
 import sdk_clients as s
-from imgctl_bin import ImgctlNotBuilt, find_imgctl, imgctl_env
+from imgctl_bin import imgctl_env, require_imgctl
 
 VENV_BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
 def emulator_url():
-    try:
-        exe = find_imgctl()
-    except ImgctlNotBuilt as exc:
-        pytest.skip(str(exc))
+    exe = require_imgctl()
     proc = subprocess.Popen([str(exe), "emulator", "--speed", "0"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=imgctl_env())
     try:

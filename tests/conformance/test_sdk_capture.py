@@ -695,6 +695,20 @@ def test_v3_verifier_rejects_a_wrong_hash_header_even_when_consistently_signed()
 # ==========================================================================
 
 
+def test_a_missing_imgctl_binary_fails_rather_than_skips(monkeypatch, tmp_path):
+    import imgctl_bin
+
+    monkeypatch.setenv("IMGCTL_BIN", str(tmp_path / "no-such-imgctl"))
+    with pytest.raises(pytest.fail.Exception) as failed:
+        imgctl_bin.require_imgctl()
+    assert "no-such-imgctl" in str(failed.value)
+    fake = tmp_path / "imgctl"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("IMGCTL_BIN", str(fake))
+    assert imgctl_bin.require_imgctl() == fake
+
+
 def test_run_imgctl_finds_binary_and_isolates_environment(monkeypatch, tmp_path):
     import imgctl_bin
 

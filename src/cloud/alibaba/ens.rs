@@ -11,8 +11,8 @@ use crate::cloud::alibaba::{
 };
 use crate::error::{Error, Result};
 use crate::ops::{
-    CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage, Observation,
-    Outcome, PollState, WaitTarget,
+    Candidate, CopyImage, CreateImage, DeleteImage, ImportImage, ListImages, ModifyImage,
+    Observation, Outcome, PollState, WaitTarget,
 };
 use crate::provider::{Capabilities, Provider, Verb};
 use crate::transport::Idempotency;
@@ -174,6 +174,7 @@ impl Ens {
                 ..Outcome::default()
             });
         }
+        let sent = time::OffsetDateTime::now_utc();
         let a = match rpc::call(
             &self.ctx,
             &self.api,
@@ -186,7 +187,10 @@ impl Ens {
         {
             Ok(a) => a,
             Err(e) if idempotency == Idempotency::Unsafe && e.is_ambiguous() => {
-                return Err(self.look_up_by_name(e, params.get("ImageName")).await);
+                let Some(name) = params.get("ImageName") else {
+                    return Err(e);
+                };
+                return self.recover(operation, e, name, sent).await;
             }
             Err(e) => return Err(e),
         };
@@ -202,34 +206,44 @@ impl Ens {
 
     /// ENS has no idempotency token, so a create is never sent twice. When
     /// the answer leaves open whether it made an image, the image is looked
-    /// up by its name so the user knows before sending it again.
-    async fn look_up_by_name(&self, e: Error, name: Option<&str>) -> Error {
-        let Some(name) = name else { return e };
-        let Some(ids) = self.ids_named(name).await else {
-            return e;
-        };
-        let note = if ids.is_empty() {
-            format!("ENS lists no image named '{name}' right now (check again before resending)")
-        } else {
-            format!(
-                "an image named '{name}' exists now ({}): this request may have made it, so check before sending it again",
-                ids.join(", ")
-            )
-        };
-        e.with_hint(&note)
+    /// up by its exact name: one made after the request was sent is the
+    /// result (`recovered`); otherwise the error says what is there.
+    async fn recover(
+        &self,
+        operation: &'static str,
+        e: Error,
+        name: &str,
+        sent: time::OffsetDateTime,
+    ) -> Result<Outcome> {
+        let found = self.named(name).await;
+        let (sent, margin) = self.ctx.transport.server_time(sent);
+        let c = crate::ops::settle(e, name, found, sent, margin)?;
+        eprintln!(
+            "imgctl: the answer to {operation} was lost; image {} named '{name}' was made after \
+             the request was sent: it is this request's",
+            c.id
+        );
+        Ok(Outcome {
+            provider: Provider::Ens.as_str(),
+            operation,
+            image_id: Some(c.id),
+            status: Some(c.status).filter(|s| !s.is_empty()),
+            name: Some(name.to_string()),
+            recovered: true,
+            ..Outcome::default()
+        })
     }
 
-    /// The ids of the images named exactly `name`, or None when the list
-    /// could not be read. The name filter is fuzzy, so the exact name may
-    /// sit on any page behind longer names.
-    async fn ids_named(&self, name: &str) -> Option<Vec<String>> {
-        let mut ids = Vec::new();
+    /// The images named exactly `name`. The name filter is fuzzy, so the
+    /// exact name may sit on any page behind longer names.
+    async fn named(&self, name: &str) -> Result<Vec<Candidate>> {
+        let mut found = Vec::new();
         for page in 1..=MAX_PAGES {
             let mut p = Params::new();
             p.put("ImageName", name)
                 .put("PageNumber", page.to_string())
                 .put("PageSize", PAGE_SIZE.to_string());
-            let answer = rpc::call(
+            let a = rpc::call(
                 &self.ctx,
                 &self.api,
                 &self.creds,
@@ -237,19 +251,18 @@ impl Ens {
                 &p,
                 Idempotency::Safe,
             )
-            .await;
-            let a = match answer {
-                Ok(a) if image_list(&a, "DescribeSelfImages").is_ok() => a,
-                // What earlier pages showed is still true; an empty list
-                // is not, since the rest went unread.
-                _ if !ids.is_empty() => break,
-                _ => return None,
-            };
-            let list = image_list(&a, "DescribeSelfImages").unwrap_or_default();
-            ids.extend(
+            .await?;
+            let list = image_list(&a, "DescribeSelfImages")?;
+            found.extend(
                 list.iter()
                     .filter(|i| text(i, "ImageName").as_deref() == Some(name))
-                    .filter_map(|i| text(i, "ImageId")),
+                    .filter_map(|i| {
+                        Some(Candidate {
+                            id: text(i, "ImageId")?,
+                            status: text(i, "Status").unwrap_or_default(),
+                            created: text(i, "CreationTime"),
+                        })
+                    }),
             );
             let total = text(&a.body, "TotalCount")
                 .and_then(|t| t.parse::<usize>().ok())
@@ -258,7 +271,7 @@ impl Ens {
                 break;
             }
         }
-        Some(ids)
+        Ok(found)
     }
 
     /// The image with exactly this id, and the answer it came in.

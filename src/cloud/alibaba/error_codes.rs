@@ -280,6 +280,15 @@ pub fn not_processed(code: &str) -> bool {
     explain(code, 0).kind == Throttled
 }
 
+/// Refused for the request's timestamp (V3 `x-acs-date`, V1 `Timestamp`):
+/// nothing was done; the transport signs again with the server's time.
+pub fn clock_skew(code: &str) -> bool {
+    matches!(
+        code,
+        "InvalidTimeStamp.Expired" | "InvalidTimeStamp" | "IllegalTimestamp"
+    )
+}
+
 /// Codes after which the request may or may not have taken effect.
 pub fn maybe_processed(code: &str) -> bool {
     matches!(explain(code, 0).kind, Server | Unavailable)

@@ -206,7 +206,7 @@ pub fn fresh_request(
         ctx.settings.signature_version.value,
         action,
         params,
-        OffsetDateTime::now_utc(),
+        ctx.transport.now(),
         &transport::random_hex(),
     ))
 }
@@ -224,15 +224,25 @@ pub async fn call(
 ) -> Result<Answer> {
     // Checked (and refreshed) before every call, outside the retry loop.
     let keys = creds.keys(&ctx.transport).await?;
-    let resp = ctx
-        .transport
-        .send(
-            idempotency,
-            |_attempt| fresh_request(ctx, api, &keys, action, params),
-            classify,
-        )
-        .await?;
-    let a = parse(api.provider, &resp)?;
+    let mut rereads = 0;
+    let (resp, a) = loop {
+        let resp = ctx
+            .transport
+            .send(
+                idempotency,
+                |_attempt| fresh_request(ctx, api, &keys, action, params),
+                classify,
+            )
+            .await?;
+        match parse(api.provider, &resp) {
+            Ok(a) => break (resp, a),
+            Err(e)
+                if ctx
+                    .transport
+                    .reread(idempotency, resp.status, &e, &mut rereads) => {}
+            Err(e) => return Err(ctx.transport.finish(e)),
+        }
+    };
     // Only a dry run that was asked for may pass for one: otherwise the
     // request was real and "would have succeeded" says nothing of its fate.
     if a.dry_run && !ctx.dry_run {
@@ -256,6 +266,11 @@ pub fn classify(resp: &HttpResponse) -> Verdict {
         return Verdict::Final;
     }
     let code = error_fields(resp).map(|f| f.code);
+    // Refused for its timestamp: nothing was done; signed again with the
+    // server's time.
+    if code.as_deref().is_some_and(error_codes::clock_skew) {
+        return Verdict::ClockSkew;
+    }
     // Throttling is refused before any work: the one answer that proves
     // the request was not acted on.
     if code.as_deref().is_some_and(error_codes::not_processed) {
@@ -754,6 +769,37 @@ mod tests {
             }
         );
         assert_eq!(classify(&j(200, "0")), Verdict::Final);
+        // A reused nonce was refused before any work: sent again, and the
+        // transport signs every attempt afresh (a new nonce).
+        assert_eq!(
+            classify(&j(400, "SignatureNonceUsed")),
+            Verdict::NotProcessed { after: None }
+        );
+        assert_eq!(
+            classify(&j(400, "InvalidTimeStamp.Expired")),
+            Verdict::ClockSkew
+        );
+        assert_eq!(classify(&j(400, "SignatureDoesNotMatch")), Verdict::Final);
+        assert_eq!(
+            classify(&resp(504, &[], "")),
+            Verdict::MaybeProcessed { after: None }
+        );
+    }
+
+    /// Retries that run out on a throttle leave its error a throttle
+    /// (exit 5), and a reused nonce is never a refusal (exit 1).
+    #[test]
+    fn retryable_codes_exit_5() {
+        for code in [
+            "Throttling.User",
+            "Throttling",
+            "SignatureNonceUsed",
+            "ServiceUnavailable",
+        ] {
+            let body = format!(r#"{{"Code":"{code}","Message":"m","RequestId":"R"}}"#);
+            let e = parse(Provider::Ens, &resp(400, &[], &body)).unwrap_err();
+            assert_eq!(e.exit_code(), 5, "{code}: {e}");
+        }
     }
 
     /// The header on a server failure does not make it "not processed":

@@ -9,8 +9,8 @@ use crate::cloud::aws::xml::Element;
 use crate::cloud::aws::{endpoint, errors, requests, xml};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{
-    CopyImage, CreateImage, DeleteImage, ImageSummary, ImportImage, ListImages, ModifyImage,
-    Observation, Outcome, PollState, WaitTarget, normalize_created,
+    Candidate, CopyImage, CreateImage, DeleteImage, ImageSummary, ImportImage, ListImages,
+    ModifyImage, Observation, Outcome, PollState, WaitTarget, normalize_created,
 };
 use crate::provider::{Capabilities, Provider, Verb};
 use crate::refresh::Handle;
@@ -264,7 +264,7 @@ impl Ec2 {
                 &creds,
                 &self.region,
                 "ec2",
-                SystemTime::now(),
+                SystemTime::from(self.ctx.transport.now()),
             )
             .map_err(Error::config)?;
             let mut headers = vec![("content-type".to_string(), CONTENT_TYPE.to_string())];
@@ -276,12 +276,22 @@ impl Ec2 {
                 body: body.as_bytes().to_vec(),
             })
         };
-        let resp = self
-            .ctx
-            .transport
-            .send(idem, build, errors::verdict)
-            .await?;
-        self.read(&action, &resp)
+        let mut rereads = 0;
+        loop {
+            let resp = self
+                .ctx
+                .transport
+                .send(idem, build, errors::verdict)
+                .await?;
+            match self.read(&action, &resp) {
+                Err(e)
+                    if self
+                        .ctx
+                        .transport
+                        .reread(idem, resp.status, &e, &mut rereads) => {}
+                other => return other,
+            }
+        }
     }
 
     fn read(&self, action: &str, resp: &HttpResponse) -> Result<Sent> {
@@ -306,7 +316,10 @@ impl Ec2 {
                     request_id: e.request_id,
                 });
             }
-            return Err(errors::to_error(resp, action, &self.region));
+            return Err(self
+                .ctx
+                .transport
+                .finish(errors::to_error(resp, action, &self.region)));
         }
         let bad = |msg: String| Error::BadResponse {
             message: format!("{action}: {msg}"),
@@ -338,41 +351,41 @@ impl Ec2 {
     }
 
     /// A CreateImage that failed ambiguously may still have made the
-    /// image: look for an AMI of that name and say what is there now.
-    async fn look_up_by_name(&self, e: Error, name: &str) -> Error {
-        let found = self.lookup(&requests::describe_images_named(name)).await;
-        let note = match found {
-            Ok(a) => {
-                let amis: Vec<String> = a
-                    .iter()
+    /// image: an AMI of that exact name made after the request was sent is
+    /// the result (`recovered`); otherwise the error says what is there.
+    async fn recover(&self, e: Error, name: &str, sent: time::OffsetDateTime) -> Result<Outcome> {
+        let found = self
+            .lookup(&requests::describe_images_named(name))
+            .await
+            .map(|a| {
+                a.iter()
                     .flat_map(|a| a.root.items("imagesSet"))
                     .filter(|i| i.text_of("name").as_deref() == Some(name))
                     .filter_map(|i| {
-                        let id = i.text_of("imageId")?;
-                        let state = i.text_of("imageState").unwrap_or_else(|| "unknown".into());
-                        Some(format!("{id}, {state}"))
+                        Some(Candidate {
+                            id: i.text_of("imageId")?,
+                            status: i.text_of("imageState").unwrap_or_default(),
+                            created: i.text_of("creationDate"),
+                        })
                     })
-                    .collect();
-                if amis.is_empty() {
-                    format!(
-                        "EC2 lists no AMI named '{name}' of yours right now (check again before \
-                         sending this again)"
-                    )
-                } else {
-                    format!(
-                        "an AMI named '{name}' exists now ({}): this request may have made it, \
-                         so check before sending it again",
-                        amis.join("; ")
-                    )
-                }
-            }
-            Err(_) => format!(
-                "the image may have been created anyway: look for an AMI named '{name}' \
-                 (aws ec2 describe-images --owners self --filters Name=name,Values='{name}') \
-                 before trying again"
-            ),
-        };
-        e.with_hint(&note)
+                    .collect::<Vec<_>>()
+            });
+        let (sent, margin) = self.ctx.transport.server_time(sent);
+        let c = crate::ops::settle(e, name, found, sent, margin)?;
+        eprintln!(
+            "imgctl: the answer to CreateImage was lost; AMI {} named '{name}' was made after the \
+             request was sent: it is this request's",
+            c.id
+        );
+        Ok(Outcome {
+            provider: "ec2",
+            operation: "create",
+            image_id: Some(c.id),
+            status: Some(c.status).filter(|s| !s.is_empty()),
+            name: Some(name.to_string()),
+            recovered: true,
+            ..Outcome::default()
+        })
     }
 
     /// A read; `None` when EC2 says the id is unknown (`*.NotFound`).
@@ -447,7 +460,7 @@ impl Ec2 {
 
 /// One look at an AMI: `imageState` and its state from the table, the
 /// state reason of a failure, the creation date.
-fn image_state(image_id: &str, img: &Element) -> PollState {
+pub(crate) fn image_state(image_id: &str, img: &Element) -> PollState {
     let status = img.text_of("imageState").unwrap_or_default();
     let status = if status.is_empty() {
         "unknown".to_string()
@@ -469,12 +482,12 @@ fn image_state(image_id: &str, img: &Element) -> PollState {
     PollState::Seen(o)
 }
 
-enum TaskState {
+pub(crate) enum TaskState {
     Completed(String),
     Other(PollState),
 }
 
-fn task_state(task: &Element) -> TaskState {
+pub(crate) fn task_state(task: &Element) -> TaskState {
     let status = task.text_of("status").unwrap_or_default();
     let message = task.text_of("statusMessage").unwrap_or_default();
     let failed_message = {
@@ -636,6 +649,7 @@ impl Backend for Ec2 {
     async fn create(&mut self, req: &CreateImage) -> Result<Outcome> {
         let q = requests::create_image(req, self.ctx.dry_run)?;
         // No idempotency token exists for CreateImage: never send it twice.
+        let sent_at = time::OffsetDateTime::now_utc();
         let sent = match self.call(&q, Idempotency::Unsafe).await {
             Ok(Sent::DryRun { request_id }) => {
                 return Ok(dry_outcome("create", request_id, Some(req.name.clone())));
@@ -645,7 +659,7 @@ impl Backend for Ec2 {
         };
         let (a, image_id) = match sent {
             Ok(done) => done,
-            Err(e) if e.is_ambiguous() => return Err(self.look_up_by_name(e, &req.name).await),
+            Err(e) if e.is_ambiguous() => return self.recover(e, &req.name, sent_at).await,
             Err(e) => return Err(e),
         };
         let mut o = self.outcome("create", &a);
@@ -969,6 +983,38 @@ mod tests {
             &el("<item><imageState>deregistered</imageState></item>"),
         ));
         assert_eq!(s.state, State::Deleted);
+    }
+
+    /// Every state that cannot become available by itself ends a wait
+    /// (failed, error and invalid as failures; deregistered as gone;
+    /// disabled as done but unusable).
+    #[test]
+    fn terminal_image_states_end_a_wait() {
+        for status in ["failed", "error", "invalid", "deregistered", "disabled"] {
+            let s = seen(image_state(
+                "ami-1",
+                &el(&format!("<item><imageState>{status}</imageState></item>")),
+            ));
+            assert!(s.state.is_done() || s.state.is_failure(), "{status}: {s:?}");
+            assert_eq!(s.status, status);
+        }
+        for status in ["failed", "error", "invalid", "deregistered"] {
+            let s = seen(image_state(
+                "ami-1",
+                &el(&format!("<item><imageState>{status}</imageState></item>")),
+            ));
+            assert!(s.state.is_failure(), "{status}: {s:?}");
+        }
+        for status in ["pending", "transient"] {
+            let s = seen(image_state(
+                "ami-1",
+                &el(&format!("<item><imageState>{status}</imageState></item>")),
+            ));
+            assert!(
+                !s.state.is_done() && !s.state.is_failure(),
+                "{status}: {s:?}"
+            );
+        }
     }
 
     #[test]

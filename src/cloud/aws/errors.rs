@@ -40,6 +40,20 @@ const THROTTLED: &[&str] = &[
 /// of it does not prove the request was not acted on (DESIGN §5).
 const UNAVAILABLE: &[&str] = &["Unavailable", "ServiceUnavailable"];
 
+/// Refused because the request's time is too far from the server's: the
+/// codes botocore corrects the clock on, and the signature-expired form of
+/// `AuthFailure` / `SignatureDoesNotMatch`.
+pub fn is_clock_skew(code: &str, message: &str) -> bool {
+    match code {
+        "RequestExpired" | "RequestTimeTooSkewed" | "RequestInTheFuture" => true,
+        "AuthFailure" | "SignatureDoesNotMatch" | "InvalidSignatureException" => {
+            let m = message.to_ascii_lowercase();
+            m.contains("signature expired") || m.contains("request has expired")
+        }
+        _ => false,
+    }
+}
+
 pub fn is_throttle(code: &str) -> bool {
     THROTTLED.contains(&code)
 }
@@ -57,7 +71,14 @@ pub fn verdict(resp: &HttpResponse) -> Verdict {
         return Verdict::Final;
     }
     let after = retry_after(resp);
-    let code = error_of(resp).map(|e| e.code);
+    let err = error_of(resp);
+    if err
+        .as_ref()
+        .is_some_and(|e| is_clock_skew(&e.code, &e.message))
+    {
+        return Verdict::ClockSkew;
+    }
+    let code = err.map(|e| e.code);
     if code.as_deref().is_some_and(is_throttle) {
         return Verdict::NotProcessed { after };
     }
@@ -202,6 +223,86 @@ mod tests {
         format!(
             "<Response><Errors><Error><Code>{code}</Code><Message>m</Message></Error></Errors><RequestID>rid</RequestID></Response>"
         )
+    }
+
+    /// Credentials and permissions are exit 4, whatever the status.
+    #[test]
+    fn auth_codes_exit_4() {
+        for code in AUTH {
+            for status in [400, 401, 403] {
+                let e = to_error(&resp(status, &err(code)), "CreateImage", "us-east-1");
+                assert_eq!(e.exit_code(), 4, "{code} {status}: {e}");
+            }
+        }
+        for code in [
+            "UnauthorizedOperation",
+            "AccessDenied",
+            "ExpiredToken",
+            "AuthFailure",
+        ] {
+            assert!(AUTH.contains(&code), "{code}");
+        }
+        // Without an EC2 body, 401 and 403 are still authentication.
+        for status in [401, 403] {
+            let e = to_error(&resp(status, "<html/>"), "CreateImage", "us-east-1");
+            assert_eq!(e.exit_code(), 4, "{status}: {e}");
+        }
+        let e = to_error(&resp(503, ""), "CreateImage", "us-east-1");
+        assert_eq!(e.exit_code(), 5, "{e}");
+        let e = to_error(&resp(502, "<html/>"), "CreateImage", "us-east-1");
+        assert_eq!(e.exit_code(), 1, "{e}");
+        assert!(e.is_ambiguous());
+    }
+
+    #[test]
+    fn kinds() {
+        let kind = |status, code: &str| match to_error(&resp(status, &err(code)), "A", "r") {
+            Error::Provider(p) => p.kind,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(kind(503, "RequestLimitExceeded"), ErrorKind::Throttled);
+        assert_eq!(kind(503, "Unavailable"), ErrorKind::Unavailable);
+        assert_eq!(kind(500, "ServiceUnavailable"), ErrorKind::Unavailable);
+        assert_eq!(kind(500, "InternalError"), ErrorKind::Server);
+        assert_eq!(kind(400, "InvalidAMIID.NotFound"), ErrorKind::NotFound);
+        assert_eq!(kind(400, "InvalidAMIName.Duplicate"), ErrorKind::Refused);
+    }
+
+    #[test]
+    fn clock_skew() {
+        let skew = |status, code: &str, msg: &str| {
+            verdict(&resp(
+                status,
+                &format!(
+                    "<Response><Errors><Error><Code>{code}</Code><Message>{msg}</Message></Error></Errors><RequestID>r</RequestID></Response>"
+                ),
+            ))
+        };
+        assert_eq!(
+            skew(400, "RequestExpired", "Request has expired."),
+            Verdict::ClockSkew
+        );
+        assert_eq!(skew(403, "RequestTimeTooSkewed", "x"), Verdict::ClockSkew);
+        assert_eq!(
+            skew(
+                401,
+                "AuthFailure",
+                "Signature expired: 20240101T000000Z is now earlier than 20240101T000500Z"
+            ),
+            Verdict::ClockSkew
+        );
+        assert_eq!(
+            skew(
+                401,
+                "AuthFailure",
+                "AWS was not able to validate the provided access credentials"
+            ),
+            Verdict::Final
+        );
+        assert_eq!(
+            skew(400, "InvalidParameterValue", "signature expired"),
+            Verdict::Final
+        );
     }
 
     #[test]

@@ -159,9 +159,18 @@ impl Client {
     /// try: a 401 means the request was not processed.
     pub async fn send(&mut self, call: &Call) -> Result<Reply> {
         let mut refreshed = false;
+        let mut rereads = 0;
         loop {
             let fetched_now = self.ensure_auth(call).await?;
             let resp = self.send_authenticated(call).await?;
+            if (200..300).contains(&resp.status)
+                && let Err(e) = into_reply(resp.clone())
+                && self
+                    .transport
+                    .reread(call.idempotency, resp.status, &e, &mut rereads)
+            {
+                continue;
+            }
             if resp.status == 401
                 && !refreshed
                 && !fetched_now
@@ -171,7 +180,7 @@ impl Client {
                 refreshed = true;
                 continue;
             }
-            return into_reply(resp);
+            return into_reply(resp).map_err(|e| self.transport.finish(e));
         }
     }
 
@@ -211,11 +220,17 @@ impl Client {
                 &key.iter().map(String::as_str).collect::<Vec<_>>(),
             )
         });
-        if let Some(v) = self.cached::<Value>(path.as_deref())
-            && let Some(id) = v["project_id"].as_str().filter(|s| !s.is_empty())
-        {
-            self.project_id = Some(id.to_string());
-            return Ok(id.to_string());
+        if let Some(id) = self.cached_project(path.as_deref()) {
+            self.project_id = Some(id.clone());
+            return Ok(id);
+        }
+        // One look-up for N runs that start together: the first fetches,
+        // the others wait for its entry.
+        let distrusted = self.distrusted(path.as_deref());
+        let _lock = (!distrusted).then(|| self.lock(path.as_deref()));
+        if !distrusted && let Some(id) = self.cached_project(path.as_deref()) {
+            self.project_id = Some(id.clone());
+            return Ok(id);
         }
         let region = self.region.clone();
         let call = Call {
@@ -237,7 +252,7 @@ impl Client {
             )));
         }
         if !(200..300).contains(&resp.status) {
-            return Err(errors::to_error(&resp));
+            return Err(self.transport.finish(errors::to_error(&resp)));
         }
         let id = auth::parse_projects(&resp.body, &region)?;
         self.store(path.as_deref(), &serde_json::json!({"project_id": id}));
@@ -292,6 +307,23 @@ impl Client {
             self.token = Some(t);
             return Ok(false);
         }
+        // One token for N runs that start together with an empty cache:
+        // the first fetches, the others wait for its entry and reuse it.
+        // An entry that was not trusted is not read again: taking the lock
+        // makes our directory private, which must not launder what an
+        // open directory held.
+        let distrusted = self.distrusted(path.as_deref());
+        let _lock = (!distrusted).then(|| self.lock(path.as_deref()));
+        if !distrusted
+            && let Some(t) = self
+                .cached::<CachedToken>(path.as_deref())
+                .and_then(Token::from_cached)
+            && t.usable_at(OffsetDateTime::now_utc())
+        {
+            self.transport.add_secret(t.value.clone());
+            self.token = Some(t);
+            return Ok(false);
+        }
         let token = self.fetch_token().await?;
         self.transport.add_secret(token.value.clone());
         self.store(path.as_deref(), &token.to_cached());
@@ -311,6 +343,34 @@ impl Client {
                 None
             }
         }
+    }
+
+    /// True when the entry (or its directory) is there but may not be
+    /// trusted (see `DiskCache::read`).
+    fn distrusted(&self, path: Option<&Path>) -> bool {
+        match (&self.cache, path) {
+            (Some(c), Some(p)) => c.read::<serde::de::IgnoredAny>(p).is_err(),
+            _ => false,
+        }
+    }
+
+    fn cached_project(&self, path: Option<&Path>) -> Option<String> {
+        let v = self.cached::<Value>(path)?;
+        v["project_id"]
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    }
+
+    /// The lock of a cache entry while it is fetched (see `DiskCache::lock`).
+    fn lock(&self, path: Option<&Path>) -> Option<crate::cache::Lock> {
+        let (c, p) = (self.cache.as_ref()?, path?);
+        let lock = c.lock(p, crate::cache::LOCK_WAIT);
+        if lock.is_none() {
+            self.transport
+                .debug_line("* could not take the cache lock in time: fetching on our own");
+        }
+        lock
     }
 
     fn store<T: serde::Serialize>(&self, path: Option<&Path>, value: &T) {
@@ -362,7 +422,7 @@ impl Client {
             )
             .await?;
         if !(200..300).contains(&resp.status) {
-            return Err(errors::to_error(&resp));
+            return Err(self.transport.finish(errors::to_error(&resp)));
         }
         auth::parse_token_response(&resp)
     }
@@ -381,7 +441,7 @@ impl Client {
         self.transport
             .send(
                 call.idempotency,
-                |_| self.build(call, OffsetDateTime::now_utc(), keys.as_ref()),
+                |_| self.build(call, self.transport.now(), keys.as_ref()),
                 classify,
             )
             .await
@@ -459,7 +519,7 @@ impl Client {
     }
 }
 
-fn into_reply(resp: HttpResponse) -> Result<Reply> {
+pub(crate) fn into_reply(resp: HttpResponse) -> Result<Reply> {
     if !(200..300).contains(&resp.status) {
         return Err(errors::to_error(&resp));
     }
@@ -485,8 +545,10 @@ fn into_reply(resp: HttpResponse) -> Result<Reply> {
 
 /// Throttling and IMS flow control were not processed: send again.
 /// Other 5xx may have acted: only reads are sent again.
-fn classify(resp: &HttpResponse) -> Verdict {
-    if errors::is_retryable(resp) {
+pub(crate) fn classify(resp: &HttpResponse) -> Verdict {
+    if errors::is_clock_skew(resp) {
+        Verdict::ClockSkew
+    } else if errors::is_retryable(resp) {
         Verdict::NotProcessed {
             after: retry_after(resp),
         }
@@ -542,6 +604,62 @@ fn signing_host(base: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn verdicts() {
+        // A bare 429 and IMS flow control were not processed.
+        assert_eq!(
+            classify(&resp(429, "")),
+            Verdict::NotProcessed { after: None }
+        );
+        assert_eq!(
+            classify(&resp(
+                400,
+                r#"{"error":{"code":"IMG.0060","message":"flow control"}}"#
+            )),
+            Verdict::NotProcessed { after: None }
+        );
+        // Any 5xx may have acted, whatever its body.
+        for (status, body) in [
+            (500, r#"{"error_code":"IMG.0999","error_msg":"x"}"#),
+            (502, "<html>Bad Gateway</html>"),
+            (
+                503,
+                r#"{"error_code":"APIGW.0202","error_msg":"Backend unavailable"}"#,
+            ),
+            (504, ""),
+        ] {
+            assert_eq!(
+                classify(&resp(status, body)),
+                Verdict::MaybeProcessed { after: None },
+                "{status}"
+            );
+        }
+        assert_eq!(classify(&resp(200, "{}")), Verdict::Final);
+        assert_eq!(classify(&resp(404, "")), Verdict::Final);
+        assert_eq!(
+            classify(&resp(
+                401,
+                r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: signature expired"}"#
+            )),
+            Verdict::ClockSkew
+        );
+        assert_eq!(
+            classify(&resp(
+                401,
+                r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail"}"#
+            )),
+            Verdict::Final
+        );
+    }
 
     #[test]
     fn urls() {

@@ -264,6 +264,13 @@ mod tests {
         };
         assert!(t(24 * 3600).usable_at(now));
         assert!(!t(60).usable_at(now));
+        // The margin is 15 minutes: a token with 10 or 14 left is fetched
+        // again, one with 16 is used.
+        assert!(!t(10 * 60).usable_at(now));
+        assert!(!t(14 * 60 + 59).usable_at(now));
+        assert!(!t(15 * 60).usable_at(now));
+        assert!(t(15 * 60 + 1).usable_at(now));
+        assert!(t(16 * 60).usable_at(now));
         assert!(!t(-1).usable_at(now));
     }
 

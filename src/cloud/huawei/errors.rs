@@ -68,6 +68,15 @@ pub fn is_retryable(resp: &HttpResponse) -> bool {
             && parse_body(&resp.body).is_some_and(|(c, _)| RETRYABLE_CODES.contains(&c.as_str())))
 }
 
+/// The API gateway's refusal of a request signed too far from its clock
+/// (`APIGW.0301` "signature expired"): nothing was done.
+pub fn is_clock_skew(resp: &HttpResponse) -> bool {
+    resp.status == 401
+        && parse_body(&resp.body).is_some_and(|(c, m)| {
+            c == "APIGW.0301" && m.to_ascii_lowercase().contains("signature expired")
+        })
+}
+
 pub fn request_id(resp: &HttpResponse) -> Option<String> {
     resp.header("x-request-id")
         .map(str::to_string)
@@ -258,6 +267,51 @@ mod tests {
         assert_eq!(parse_body(b"<html>502</html>"), None);
         assert_eq!(parse_body(br#"{"error_code": null}"#), None);
         assert_eq!(parse_body(b"[1,2]"), None);
+    }
+
+    /// Each status class, with a body and bare: 404 is "not found" (the
+    /// waiter's "not visible yet"), a bare 429 is throttling, 5xx are
+    /// server failures (503 "unavailable").
+    #[test]
+    fn kinds_by_status() {
+        let kind = |status, body: &str| match to_error(&resp(status, body)) {
+            Error::Provider(p) => Some(p.kind),
+            _ => None,
+        };
+        let coded = r#"{"error_code":"IMG.0999","error_msg":"x"}"#;
+        assert_eq!(kind(404, coded), Some(ErrorKind::NotFound));
+        assert_eq!(
+            kind(404, r#"{"error":{"code":"IMG.0027","message":"no image"}}"#),
+            Some(ErrorKind::NotFound)
+        );
+        assert_eq!(kind(429, ""), Some(ErrorKind::Throttled));
+        assert_eq!(kind(429, coded), Some(ErrorKind::Throttled));
+        assert_eq!(kind(500, coded), Some(ErrorKind::Server));
+        assert_eq!(kind(502, coded), Some(ErrorKind::Server));
+        assert_eq!(kind(503, coded), Some(ErrorKind::Unavailable));
+        assert_eq!(kind(401, coded), Some(ErrorKind::Auth));
+        assert_eq!(kind(403, coded), Some(ErrorKind::Auth));
+        assert_eq!(kind(400, coded), Some(ErrorKind::Refused));
+        let e = to_error(&resp(404, coded));
+        assert_eq!(e.exit_code(), 1);
+        let e = to_error(&resp(429, ""));
+        assert_eq!(e.exit_code(), 5, "{e}");
+        assert!(!e.is_ambiguous());
+        let e = to_error(&resp(500, coded));
+        assert_eq!(e.exit_code(), 1);
+        assert!(e.is_ambiguous());
+        assert!(is_retryable(&resp(429, "")));
+        assert!(!is_retryable(&resp(500, coded)));
+        assert!(!is_retryable(&resp(503, "")));
+        assert!(is_clock_skew(&resp(
+            401,
+            r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: signature expired"}"#
+        )));
+        assert!(!is_clock_skew(&resp(
+            400,
+            r#"{"error_code":"APIGW.0301","error_msg":"signature expired"}"#
+        )));
+        assert!(!is_clock_skew(&resp(401, coded)));
     }
 
     #[test]

@@ -8,8 +8,8 @@ use crate::backend::{Backend, Ctx};
 use crate::cloud::huawei::api::{Call, Client, Reply, segment};
 use crate::error::{Error, ErrorKind, ProviderError, Result};
 use crate::ops::{
-    CopyImage, CreateImage, DeleteImage, ImageSummary, ImportImage, ListImages, ModifyImage,
-    Observation, Outcome, PollState, WaitTarget, normalize_created,
+    Candidate, CopyImage, CreateImage, DeleteImage, ImageSummary, ImportImage, ListImages,
+    ModifyImage, Observation, Outcome, PollState, WaitTarget, normalize_created,
 };
 use crate::provider::{Capabilities, Provider, Verb};
 use crate::vocab::{Spelling, State, StatusEntry, rfc3339_utc, state_of};
@@ -188,6 +188,7 @@ impl Ims {
             self.client.show(&call).await?;
             return Ok(o);
         }
+        let sent_at = time::OffsetDateTime::now_utc();
         let sent = self.client.send(&call).await.and_then(|reply| {
             let job = reply.body["job_id"]
                 .as_str()
@@ -200,7 +201,7 @@ impl Ims {
             Ok(r) => r,
             // No idempotency token: never sent again, but say whether an
             // image of that name exists now.
-            Err(e) if e.is_ambiguous() => return Err(self.look_up_by_name(e, name).await),
+            Err(e) if e.is_ambiguous() => return self.recover(operation, e, name, sent_at).await,
             Err(e) => return Err(e),
         };
         o.job_id = Some(job);
@@ -211,44 +212,51 @@ impl Ims {
         Ok(o)
     }
 
-    /// After an ambiguous create or import: the private images named
-    /// `name` now, told in the error, so the user knows before resending.
-    async fn look_up_by_name(&mut self, e: Error, name: &str) -> Error {
+    /// After an ambiguous create or import: the private image of that
+    /// exact name made after the request was sent is the result
+    /// (`recovered`; the wait follows the image, the job id being lost);
+    /// otherwise the error says what is there.
+    async fn recover(
+        &mut self,
+        operation: &'static str,
+        e: Error,
+        name: &str,
+        sent: time::OffsetDateTime,
+    ) -> Result<Outcome> {
         if name.is_empty() {
-            return e;
+            return Err(e);
         }
         let call = Call::ims("GET", "/v2/cloudimages".into())
             .query("__imagetype", "private")
             .query("name", name);
-        let Ok(reply) = self.client.send(&call).await else {
-            return e.with_hint(&format!(
-                "the image may have been created anyway: look for an image named '{name}' \
-                 before sending this again"
-            ));
-        };
-        let found: Vec<String> = reply.body["images"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|i| i["name"].as_str() == Some(name))
-            .filter_map(|i| {
-                let id = i["id"].as_str()?;
-                let status = i["status"].as_str().unwrap_or("unknown");
-                Some(format!("{id}, {status}"))
-            })
-            .collect();
-        e.with_hint(&if found.is_empty() {
-            format!(
-                "IMS lists no image named '{name}' right now, but a job this request started may \
-                 still be running and make one: check again before sending it again"
-            )
-        } else {
-            format!(
-                "an image named '{name}' exists now ({}): this request may have made it (its job \
-                 may still be running), so check before sending it again",
-                found.join("; ")
-            )
-        })
+        let found = self.client.send(&call).await.map(|reply| {
+            reply.body["images"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|i| i["name"].as_str() == Some(name))
+                .filter_map(|i| {
+                    Some(Candidate {
+                        id: i["id"].as_str()?.to_string(),
+                        status: i["status"].as_str().unwrap_or_default().to_string(),
+                        created: i["created_at"].as_str().map(str::to_string),
+                    })
+                })
+                .collect::<Vec<_>>()
+        });
+        let (sent, margin) = self.client.transport.server_time(sent);
+        let c = crate::ops::settle(e, name, found, sent, margin)?;
+        eprintln!(
+            "imgctl: the answer to {operation} was lost; image {} named '{name}' was made after \
+             the request was sent: it is this request's (its job id is not known)",
+            c.id
+        );
+        let mut o = self.outcome(operation);
+        o.image_id = Some(c.id);
+        o.status = Some(c.status).filter(|s| !s.is_empty());
+        o.name = Some(name.to_string());
+        o.recovered = true;
+        Ok(o)
     }
 
     /// The image list entry for an id, or None when the list holds no
@@ -842,7 +850,7 @@ fn image_not_found(image_id: &str, region: &str) -> Error {
     .into()
 }
 
-fn job_image_id(job: &Value) -> Option<String> {
+pub(crate) fn job_image_id(job: &Value) -> Option<String> {
     let e = &job["entities"];
     e["image_id"]
         .as_str()
@@ -852,7 +860,7 @@ fn job_image_id(job: &Value) -> Option<String> {
 }
 
 /// `process_percent` is a fraction in the docs (0.20); tolerate a percentage.
-fn job_progress(job: &Value) -> Option<u8> {
+pub(crate) fn job_progress(job: &Value) -> Option<u8> {
     crate::vocab::fraction_percent(job["entities"]["process_percent"].as_f64()?)
 }
 
@@ -868,7 +876,7 @@ fn image_observation(image_id: &str, image: &Value) -> Observation {
     o
 }
 
-fn job_failure(job: &Value) -> String {
+pub(crate) fn job_failure(job: &Value) -> String {
     let reason = job["fail_reason"].as_str().unwrap_or("no reason given");
     match job["error_code"].as_str().filter(|c| !c.is_empty()) {
         Some(code) => format!("{reason} ({code})"),
@@ -974,6 +982,17 @@ mod tests {
     fn jobs() {
         let j = json!({"status":"RUNNING","entities":{"process_percent":0.2}});
         assert_eq!(job_progress(&j), Some(20));
+        // A fraction: 1.0 is done (100%), not 1%; a percentage is kept.
+        let p = |v: f64| job_progress(&json!({"entities":{"process_percent":v}}));
+        assert_eq!(p(1.0), Some(100));
+        assert_eq!(p(0.0), Some(0));
+        assert_eq!(p(0.5), Some(50));
+        assert_eq!(p(45.0), Some(45));
+        assert_eq!(p(100.0), Some(100));
+        // Out of range is no progress (vocab::fraction_percent).
+        assert_eq!(p(250.0), None);
+        assert_eq!(p(-3.0), None);
+        assert_eq!(job_progress(&json!({"entities":{}})), None);
         let f = json!({"status":"FAIL","fail_reason":"disk too small","error_code":"IMS.0001"});
         assert_eq!(job_failure(&f), "disk too small (IMS.0001)");
         assert_eq!(job_failure(&json!({"fail_reason":null})), "no reason given");
