@@ -171,6 +171,54 @@ fn connection_refused_is_retried_and_reported_as_network_error() {
     assert_eq!(*attempts.borrow(), 3);
     assert_eq!(err.exit_code(), 5);
     assert!(err.to_string().contains("cannot connect"), "{err}");
+    // Never written: not ambiguous, and the message must not say it might be.
+    match &err {
+        imgctl::error::Error::Network { maybe_sent, .. } => assert!(!maybe_sent, "{err}"),
+        other => panic!("expected a network error, got {other}"),
+    }
+    assert!(!err.to_string().contains("may have reached"), "{err}");
+}
+
+#[test]
+fn a_retry_after_pause_is_slept_before_the_next_attempt() {
+    // The server's Retry-After is honoured: the second attempt comes no
+    // sooner than it asks (a lower bound only, so a slow machine cannot
+    // make this fail).
+    let server = Server::start(|n, _| {
+        if n == 0 {
+            Reply::json(503, "{}")
+        } else {
+            Reply::json(200, "{}")
+        }
+    });
+    let t = transport(3);
+    let started = Instant::now();
+    let resp = rt()
+        .block_on(t.send(
+            Idempotency::Safe,
+            |_| {
+                Ok(HttpRequest {
+                    method: "GET",
+                    url: server.url.clone(),
+                    headers: vec![],
+                    body: vec![],
+                })
+            },
+            |r| match r.status {
+                503 => Verdict::NotProcessed {
+                    after: Some(Duration::from_millis(700)),
+                },
+                _ => Verdict::Final,
+            },
+        ))
+        .expect("send");
+    assert_eq!(resp.status, 200);
+    assert_eq!(server.requests().len(), 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(650),
+        "the pause was not taken: {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -207,6 +255,10 @@ fn read_timeout_ends_a_silent_exchange_without_resending_a_create() {
         msg.contains("in time") && msg.contains("not sent again"),
         "{msg}"
     );
+    match &err {
+        imgctl::error::Error::Network { maybe_sent, .. } => assert!(maybe_sent, "{msg}"),
+        other => panic!("expected a network error, got {other}"),
+    }
     assert_eq!(server.requests().len(), 1);
 }
 
