@@ -12,54 +12,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, ChildStdout, Command, Stdio};
-
-use common::{imgctl, stderr, stdout};
+use common::{Emulator, imgctl, stderr, stdout};
 use serde_json::{Value, json};
 
-struct Emulator {
-    child: Child,
-    _out: BufReader<ChildStdout>,
-    url: String,
-}
-
 impl Emulator {
-    fn start() -> Emulator {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_imgctl"))
-            .args(["emulator", "--speed", "0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the emulator");
-        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-        let mut url = String::new();
-        out.read_line(&mut url)
-            .expect("the emulator prints its URL");
-        Emulator {
-            child,
-            _out: out,
-            url: url.trim().to_string(),
-        }
-    }
-
-    fn admin(&self, method: &str, path: &str, body: &str) -> Value {
-        let addr = self.url.trim_start_matches("http://");
-        let mut s = TcpStream::connect(addr).expect("connect to the emulator");
-        write!(
-            s,
-            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .expect("send");
-        let mut text = String::new();
-        s.read_to_string(&mut text).expect("read");
-        let json = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-        serde_json::from_str(json).unwrap_or(Value::Null)
-    }
-
     fn run(&self, home: &std::path::Path, args: &[&str]) -> std::process::Output {
         let mut all = vec![
             "--emulator",
@@ -74,13 +30,6 @@ impl Emulator {
 
     fn state(&self) -> Value {
         self.admin("GET", "/__imgctl/state", "")
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

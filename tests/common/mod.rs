@@ -184,3 +184,56 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// A running `imgctl emulator --speed 0` on an ephemeral loopback port,
+/// killed when dropped. Test files add their own ways to run imgctl
+/// against it (`impl Emulator` in the test crate).
+pub struct Emulator {
+    child: std::process::Child,
+    _out: BufReader<std::process::ChildStdout>,
+    pub url: String,
+}
+
+impl Emulator {
+    pub fn start() -> Emulator {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_imgctl"))
+            .args(["emulator", "--speed", "0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the emulator");
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut url = String::new();
+        out.read_line(&mut url)
+            .expect("the emulator prints its URL");
+        Emulator {
+            child,
+            _out: out,
+            url: url.trim().to_string(),
+        }
+    }
+
+    /// One admin request; the JSON answer (null if none).
+    pub fn admin(&self, method: &str, path: &str, body: &str) -> serde_json::Value {
+        let addr = self.url.trim_start_matches("http://");
+        let mut s = TcpStream::connect(addr).expect("connect to the emulator");
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send");
+        let mut text = String::new();
+        s.read_to_string(&mut text).expect("read");
+        let json = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+        serde_json::from_str(json).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
